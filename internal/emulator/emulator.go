@@ -1,0 +1,322 @@
+// Package emulator is a stateful, strict stand-in for the parts of Plaid's
+// API that the provider uses. Tests run it in-process; users run it as a
+// server (cmd/plaid-emulator) in their own CI. It answers with Plaid's status
+// codes and error bodies, keeps Items across calls, enforces Plaid's rate
+// limits, injects faults on request, and records every call it receives.
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// Options configure an Emulator. Zero values take the defaults noted.
+type Options struct {
+	// ClientID and Secret are the only credentials accepted.
+	// Defaults: "emulator-client-id" and "emulator-secret".
+	ClientID string
+	Secret   string
+	// Environment is the one this emulator plays (default sandbox): tokens
+	// of the other environment are rejected, and in production the sandbox
+	// endpoints answer SANDBOX_ONLY.
+	Environment plaid.Environment
+	// RemovedAnswersInvalidToken makes a removed Item answer
+	// INVALID_ACCESS_TOKEN instead of ITEM_NOT_FOUND, as older Plaid did.
+	RemovedAnswersInvalidToken bool
+	// RateLimits overrides Plaid's published limits; see DefaultRateLimits.
+	RateLimits map[string]RateLimit
+	// RateLimitWindow is the window the limits count over (default 1 minute).
+	RateLimitWindow time.Duration
+	// PublicTokenTTL is how long a public token can be exchanged (default 30m).
+	PublicTokenTTL time.Duration
+}
+
+// Emulator is one Plaid environment's worth of state.
+type Emulator struct {
+	opts Options
+
+	mu           sync.Mutex
+	items        map[string]*item        // by item_id
+	accessTokens map[string]*accessToken // by token
+	publicTokens map[string]*publicToken // by token
+	calls        []Call
+	faults       faultState
+	limiter      *rateLimiter
+	webhooks     *webhookSender
+	observers    []func(Exchange)
+	now          func() time.Time
+}
+
+type item struct {
+	id            string
+	institutionID string
+	webhook       *string
+	products      []string
+	billed        []string
+	available     []string
+	consented     []string
+	loginRequired bool
+	removed       bool
+	removedBy     string // "api" or "user"
+	removeCount   int
+	createdAt     time.Time
+	currentToken  string
+	lastWebhook   *sentWebhook
+}
+
+type sentWebhook struct {
+	code string
+	at   time.Time
+}
+
+type accessToken struct {
+	itemID  string
+	rotated bool
+}
+
+type publicToken struct {
+	itemID    string
+	expiresAt time.Time
+	used      bool
+}
+
+// New returns an empty emulator.
+func New(opts Options) *Emulator {
+	if opts.ClientID == "" {
+		opts.ClientID = "emulator-client-id"
+	}
+	if opts.Secret == "" {
+		opts.Secret = "emulator-secret"
+	}
+	if opts.Environment == "" {
+		opts.Environment = plaid.Sandbox
+	}
+	if opts.RateLimitWindow <= 0 {
+		opts.RateLimitWindow = time.Minute
+	}
+	if opts.PublicTokenTTL <= 0 {
+		opts.PublicTokenTTL = 30 * time.Minute
+	}
+	limits := DefaultRateLimits(opts.Environment)
+	for path, l := range opts.RateLimits {
+		limits[path] = l
+	}
+	e := &Emulator{
+		opts:         opts,
+		items:        map[string]*item{},
+		accessTokens: map[string]*accessToken{},
+		publicTokens: map[string]*publicToken{},
+		now:          time.Now,
+	}
+	e.limiter = newRateLimiter(limits, opts.RateLimitWindow)
+	e.webhooks = newWebhookSender(string(opts.Environment))
+	return e
+}
+
+// ClientID returns the accepted client_id.
+func (e *Emulator) ClientID() string { return e.opts.ClientID }
+
+// Secret returns the accepted secret.
+func (e *Emulator) Secret() string { return e.opts.Secret }
+
+// Environment returns the environment the emulator plays.
+func (e *Emulator) Environment() plaid.Environment { return e.opts.Environment }
+
+// Handler serves Plaid's API and, under /emulator/, the control API.
+func (e *Emulator) Handler() http.Handler {
+	mux := http.NewServeMux()
+	e.registerControlAPI(mux)
+	mux.Handle("/", http.HandlerFunc(e.servePlaid))
+	return mux
+}
+
+// Close stops webhook deliveries in flight.
+func (e *Emulator) Close() { e.webhooks.close() }
+
+// SeedOptions describe an Item to create directly, as if a user had linked
+// it through Plaid Link.
+type SeedOptions struct {
+	InstitutionID string
+	Products      []string
+	Webhook       string
+	// Environment of the token (default: the emulator's). Seeding a token of
+	// the other environment lets tests see INVALID_ACCESS_TOKEN.
+	Environment plaid.Environment
+}
+
+// SeededItem is a created Item's id and access token.
+type SeededItem struct {
+	ItemID      string `json:"item_id"`
+	AccessToken string `json:"access_token"`
+}
+
+// Seed creates an Item and returns its id and access token.
+func (e *Emulator) Seed(o SeedOptions) SeededItem {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.seedLocked(o)
+}
+
+func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
+	if o.InstitutionID == "" {
+		o.InstitutionID = DefaultInstitutionID
+	}
+	if len(o.Products) == 0 {
+		o.Products = []string{"transactions"}
+	}
+	env := o.Environment
+	if env == "" {
+		env = e.opts.Environment
+	}
+	it := &item{
+		id:            newItemID(),
+		institutionID: o.InstitutionID,
+		products:      append([]string(nil), o.Products...),
+		billed:        append([]string(nil), o.Products...),
+		available:     availableProducts(o.InstitutionID, o.Products),
+		consented:     append([]string(nil), o.Products...),
+		createdAt:     e.now().UTC(),
+	}
+	if o.Webhook != "" {
+		w := o.Webhook
+		it.webhook = &w
+	}
+	token := newToken("access", env)
+	it.currentToken = token
+	e.items[it.id] = it
+	e.accessTokens[token] = &accessToken{itemID: it.id}
+	return SeededItem{ItemID: it.id, AccessToken: token}
+}
+
+// ItemState is what the emulator knows about an Item, for tests' checks.
+type ItemState struct {
+	ItemID        string  `json:"item_id"`
+	Exists        bool    `json:"exists"`
+	Removed       bool    `json:"removed"`
+	RemovedBy     string  `json:"removed_by,omitempty"`
+	RemoveCount   int     `json:"remove_count"`
+	LoginRequired bool    `json:"login_required"`
+	Webhook       *string `json:"webhook"`
+}
+
+// Item reports the state of an Item by id.
+func (e *Emulator) Item(itemID string) ItemState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	it, ok := e.items[itemID]
+	if !ok {
+		return ItemState{ItemID: itemID}
+	}
+	return ItemState{ItemID: itemID, Exists: true, Removed: it.removed, RemovedBy: it.removedBy, RemoveCount: it.removeCount, LoginRequired: it.loginRequired, Webhook: it.webhook}
+}
+
+// Items reports every Item the emulator holds.
+func (e *Emulator) Items() []ItemState {
+	e.mu.Lock()
+	ids := make([]string, 0, len(e.items))
+	for id := range e.items {
+		ids = append(ids, id)
+	}
+	e.mu.Unlock()
+	out := make([]ItemState, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, e.Item(id))
+	}
+	return out
+}
+
+// Revoke removes an Item behind Terraform's back, as when its owner revokes
+// permission at my.plaid.com: its webhook gets USER_PERMISSION_REVOKED and
+// its calls answer ITEM_NOT_FOUND from then on.
+func (e *Emulator) Revoke(itemID string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	it, ok := e.items[itemID]
+	if !ok || it.removed {
+		return fmt.Errorf("no live Item %q", itemID)
+	}
+	it.removed = true
+	it.removedBy = "user"
+	e.sendItemWebhookLocked(it, "USER_PERMISSION_REVOKED", nil)
+	return nil
+}
+
+// Rotate gives an Item a new access token; the old one answers
+// INVALID_ACCESS_TOKEN while the Item lives on.
+func (e *Emulator) Rotate(itemID string) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	it, ok := e.items[itemID]
+	if !ok || it.removed {
+		return "", fmt.Errorf("no live Item %q", itemID)
+	}
+	return e.rotateLocked(it), nil
+}
+
+func (e *Emulator) rotateLocked(it *item) string {
+	if old, ok := e.accessTokens[it.currentToken]; ok {
+		old.rotated = true
+	}
+	env, _ := plaid.ParseToken(plaid.AccessToken, it.currentToken)
+	token := newToken("access", env)
+	it.currentToken = token
+	e.accessTokens[token] = &accessToken{itemID: it.id}
+	return token
+}
+
+// ResetLogin puts ITEM_LOGIN_REQUIRED on an Item.
+func (e *Emulator) ResetLogin(itemID string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	it, ok := e.items[itemID]
+	if !ok || it.removed {
+		return fmt.Errorf("no live Item %q", itemID)
+	}
+	it.loginRequired = true
+	return nil
+}
+
+// ItemIDForToken resolves a token to its item_id ("" when unknown).
+func (e *Emulator) ItemIDForToken(token string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t, ok := e.accessTokens[token]; ok {
+		return t.itemID
+	}
+	return ""
+}
+
+func newItemID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 37)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+func newToken(kind string, env plaid.Environment) string {
+	return fmt.Sprintf("%s-%s-%s", kind, env, newUUID())
+}
+
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:15]
+}

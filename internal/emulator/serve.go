@@ -1,0 +1,209 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// Call is one request the emulator received, as tests and users inspect it.
+// It never holds a secret or a token.
+type Call struct {
+	Time          time.Time       `json:"time"`
+	Path          string          `json:"path"`
+	Status        int             `json:"status"`
+	ErrorCode     string          `json:"error_code,omitempty"`
+	ItemID        string          `json:"item_id,omitempty"`
+	ReasonCode    *string         `json:"reason_code,omitempty"`
+	ReasonNote    *string         `json:"reason_note,omitempty"`
+	Headers       map[string]bool `json:"headers"`
+	UserAgent     string          `json:"user_agent,omitempty"`
+	CredentialsIn string          `json:"credentials_in"`
+	Fault         string          `json:"fault,omitempty"`
+}
+
+// recordedHeaders are the headers whose presence a Call notes.
+var recordedHeaders = []string{"PLAID-CLIENT-ID", "PLAID-SECRET", "Plaid-Version", "Content-Type", "User-Agent"}
+
+// Exchange is one answered request, for observers such as contract tests.
+type Exchange struct {
+	Path           string
+	RequestHeader  http.Header
+	RequestBody    []byte
+	Status         int
+	ResponseHeader http.Header
+	ResponseBody   []byte
+}
+
+// OnExchange registers f to see every exchange the Plaid API answers,
+// including answers that a "lost response" fault swallows.
+func (e *Emulator) OnExchange(f func(Exchange)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.observers = append(e.observers, f)
+}
+
+func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
+	call := &Call{Time: time.Now().UTC(), Path: r.URL.Path, Headers: map[string]bool{}, UserAgent: r.UserAgent(), CredentialsIn: "none"}
+	for _, h := range recordedHeaders {
+		call.Headers[h] = r.Header.Get(h) != ""
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+
+	ep, known := endpoints[r.URL.Path]
+	if !known || r.Method != http.MethodPost {
+		e.answer(w, r, body, call, nil, errNotFoundEndpoint())
+		return
+	}
+
+	fault := e.drawFault(r.URL.Path)
+	if fault.latency > 0 {
+		select {
+		case <-time.After(fault.latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	switch fault.kind {
+	case faultDrop:
+		call.Fault = faultDrop
+		e.record(call)
+		hangUp(w)
+		return
+	case faultHTML502:
+		call.Fault = faultHTML502
+		call.Status = http.StatusBadGateway
+		e.record(call)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n")
+		return
+	case faultMaintenance, fault500, fault503:
+		call.Fault = fault.kind
+		e.answer(w, r, body, call, nil, map[string]*apiError{faultMaintenance: errMaintenance(), fault500: errInternal(), fault503: errMaintenance()}[fault.kind])
+		return
+	}
+
+	result, apiErr := e.handle(r, body, ep, call)
+	if fault.kind == faultLostResponse {
+		// The work is done; the answer never arrives.
+		call.Fault = faultLostResponse
+		e.observe(r, body, call, result, apiErr)
+		e.record(call)
+		hangUp(w)
+		return
+	}
+	e.answer(w, r, body, call, result, apiErr)
+}
+
+// handle runs the checks every endpoint shares, then the endpoint itself.
+func (e *Emulator) handle(r *http.Request, body []byte, ep *endpoint, call *Call) (any, *apiError) {
+	if len(body) > maxRequestBytes {
+		return nil, invalidRequest("INVALID_BODY", "body is too large")
+	}
+	fields, apiErr := parseBody(r, body, ep)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	clientID, secret, where := credentials(r, fields)
+	call.CredentialsIn = where
+	switch {
+	case clientID == "" && secret == "":
+		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: client_id, secret")
+	case clientID == "":
+		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: client_id")
+	case secret == "":
+		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: secret")
+	case clientID != e.opts.ClientID || secret != e.opts.Secret:
+		return nil, invalidInput("INVALID_API_KEYS", "invalid client_id or secret provided")
+	}
+	if v := r.Header.Get("Plaid-Version"); v != "" && v != plaid.APIVersion {
+		return nil, invalidRequest("INVALID_HEADERS", "the Plaid-Version header must be "+plaid.APIVersion+" on this server")
+	}
+	if ep.sandboxOnly && e.opts.Environment != plaid.Sandbox {
+		return nil, invalidRequest("SANDBOX_ONLY", "access to this endpoint is only available in the Sandbox environment")
+	}
+	if !e.limiter.allow("client|"+r.URL.Path, e.limiter.limit(r.URL.Path).PerClient) {
+		return nil, errRateLimit(rateLimitCode(r.URL.Path))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return ep.handle(e, &request{http: r, body: body, fields: fields, call: call})
+}
+
+// answer writes a success or a Plaid error, records the call and shows the
+// exchange to observers.
+func (e *Emulator) answer(w http.ResponseWriter, r *http.Request, body []byte, call *Call, result any, apiErr *apiError) {
+	status, payload := e.observe(r, body, call, result, apiErr)
+	e.record(call)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(payload)
+}
+
+func (e *Emulator) observe(r *http.Request, body []byte, call *Call, result any, apiErr *apiError) (int, []byte) {
+	requestID := newRequestID()
+	status := http.StatusOK
+	var out any
+	if apiErr != nil {
+		status = apiErr.status
+		call.ErrorCode = apiErr.code
+		out = apiErr.body(requestID)
+	} else {
+		m, _ := result.(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+		}
+		m["request_id"] = requestID
+		out = m
+	}
+	call.Status = status
+	payload, _ := json.Marshal(out)
+	e.mu.Lock()
+	observers := append([]func(Exchange){}, e.observers...)
+	e.mu.Unlock()
+	if len(observers) > 0 {
+		header := http.Header{"Content-Type": []string{"application/json; charset=utf-8"}}
+		ex := Exchange{Path: r.URL.Path, RequestHeader: r.Header.Clone(), RequestBody: bytes.Clone(body), Status: status, ResponseHeader: header, ResponseBody: payload}
+		for _, f := range observers {
+			f(ex)
+		}
+	}
+	return status, payload
+}
+
+func (e *Emulator) record(call *Call) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.calls = append(e.calls, *call)
+}
+
+// Calls returns a copy of every call received so far.
+func (e *Emulator) Calls() []Call {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Call(nil), e.calls...)
+}
+
+// ResetCalls forgets the calls received so far.
+func (e *Emulator) ResetCalls() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.calls = nil
+}
+
+// hangUp closes the connection without an answer, as a dropped connection
+// or a lost response looks to the client.
+func hangUp(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,43 @@
+package plaid
+
+import "context"
+
+// Institution is what /institutions/get_by_id says about an institution.
+type Institution struct {
+	InstitutionID string   `json:"institution_id"`
+	Name          string   `json:"name"`
+	Products      []string `json:"products"`
+	CountryCodes  []string `json:"country_codes"`
+	OAuth         bool     `json:"oauth"`
+	URL           *string  `json:"url"`
+	Status        *struct {
+		ItemLogins *struct {
+			Status string `json:"status"`
+		} `json:"item_logins"`
+	} `json:"status"`
+}
+
+type institutionRequest struct {
+	InstitutionID string              `json:"institution_id"`
+	CountryCodes  []string            `json:"country_codes"`
+	Options       *institutionOptions `json:"options,omitempty"`
+}
+
+type institutionOptions struct {
+	IncludeStatus bool `json:"include_status,omitempty"`
+}
+
+type institutionResponse struct {
+	Institution Institution `json:"institution"`
+	RequestID   string      `json:"request_id"`
+}
+
+// GetInstitution calls /institutions/get_by_id, asking for its status.
+func (c *Client) GetInstitution(ctx context.Context, institutionID string, countryCodes []string) (*Institution, error) {
+	var out institutionResponse
+	req := institutionRequest{InstitutionID: institutionID, CountryCodes: countryCodes, Options: &institutionOptions{IncludeStatus: true}}
+	if err := c.call(ctx, "/institutions/get_by_id", req, &out); err != nil {
+		return nil, err
+	}
+	return &out.Institution, nil
+}

@@ -1,0 +1,113 @@
+package plaid
+
+import "context"
+
+// Item is what /item/get says about an Item. Nullable fields are pointers;
+// unknown fields are ignored, as Plaid may add them at any time.
+type Item struct {
+	ItemID                string   `json:"item_id"`
+	InstitutionID         *string  `json:"institution_id"`
+	InstitutionName       *string  `json:"institution_name"`
+	Webhook               *string  `json:"webhook"`
+	Error                 *Error   `json:"error"`
+	AvailableProducts     []string `json:"available_products"`
+	BilledProducts        []string `json:"billed_products"`
+	Products              []string `json:"products"`
+	ConsentedProducts     []string `json:"consented_products"`
+	ConsentExpirationTime *string  `json:"consent_expiration_time"`
+	UpdateType            string   `json:"update_type"`
+	CreatedAt             *string  `json:"created_at"`
+}
+
+// ItemStatus is the part of /item/get's status object that the provider
+// shows: when the Item last received a webhook and last updated.
+type ItemStatus struct {
+	Transactions *struct {
+		LastSuccessfulUpdate *string `json:"last_successful_update"`
+		LastFailedUpdate     *string `json:"last_failed_update"`
+	} `json:"transactions"`
+	LastWebhook *struct {
+		SentAt   *string `json:"sent_at"`
+		CodeSent *string `json:"code_sent"`
+	} `json:"last_webhook"`
+}
+
+// ItemResponse is the answer of /item/get and /item/webhook/update.
+type ItemResponse struct {
+	Item      Item        `json:"item"`
+	Status    *ItemStatus `json:"status"`
+	RequestID string      `json:"request_id"`
+}
+
+type accessTokenRequest struct {
+	AccessToken string `json:"access_token"`
+}
+
+// GetItem calls /item/get.
+func (c *Client) GetItem(ctx context.Context, accessToken string) (*ItemResponse, error) {
+	var out ItemResponse
+	if err := c.call(ctx, "/item/get", accessTokenRequest{accessToken}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// RemoveReason is the optional explanation sent with /item/remove. Empty
+// fields are left out of the request.
+type RemoveReason struct {
+	Code string
+	Note string
+}
+
+type itemRemoveRequest struct {
+	AccessToken string `json:"access_token"`
+	ReasonCode  string `json:"reason_code,omitempty"`
+	ReasonNote  string `json:"reason_note,omitempty"`
+}
+
+// RequestIDResponse is the answer of endpoints that return nothing else.
+type RequestIDResponse struct {
+	RequestID string `json:"request_id"`
+}
+
+// RemoveItem calls /item/remove. A retried remove whose first attempt went
+// through answers ITEM_NOT_FOUND; callers that want "removed" treat that as
+// success (IsItemNotFound).
+func (c *Client) RemoveItem(ctx context.Context, accessToken string, reason RemoveReason) (*RequestIDResponse, error) {
+	var out RequestIDResponse
+	req := itemRemoveRequest{AccessToken: accessToken, ReasonCode: reason.Code, ReasonNote: reason.Note}
+	if err := c.call(ctx, "/item/remove", req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+type webhookUpdateRequest struct {
+	AccessToken string  `json:"access_token"`
+	Webhook     *string `json:"webhook"`
+}
+
+// UpdateWebhook calls /item/webhook/update; a nil webhook clears it.
+func (c *Client) UpdateWebhook(ctx context.Context, accessToken string, webhook *string) (*ItemResponse, error) {
+	var out ItemResponse
+	if err := c.call(ctx, "/item/webhook/update", webhookUpdateRequest{accessToken, webhook}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// InvalidateResponse is the answer of /item/access_token/invalidate.
+type InvalidateResponse struct {
+	NewAccessToken string `json:"new_access_token"`
+	RequestID      string `json:"request_id"`
+}
+
+// InvalidateAccessToken rotates an Item's access token: the old one stops
+// working, the Item and its item_id stay.
+func (c *Client) InvalidateAccessToken(ctx context.Context, accessToken string) (*InvalidateResponse, error) {
+	var out InvalidateResponse
+	if err := c.call(ctx, "/item/access_token/invalidate", accessTokenRequest{accessToken}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

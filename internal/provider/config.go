@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+const (
+	envClientID    = "PLAID_CLIENT_ID"
+	envSecret      = "PLAID_SECRET"
+	envEnvironment = "PLAID_ENV"
+	envBaseURL     = "PLAID_BASE_URL"
+)
+
+// osEnv is how Configure reads the environment; tests pass their own.
+var osEnv = os.Getenv
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	client      *plaid.Client
+	environment plaid.Environment
+}
+
+// newProviderData resolves each setting (configuration, then environment
+// variable, then default) and builds the client. It is separate from
+// Configure so that the precedence rules are tested without Terraform.
+func newProviderData(cfg providerModel, version, terraformVersion string, getenv func(string) string) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	resolve := func(attr string, v types.String, envVar string) string {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
+				fmt.Sprintf("The provider's %s depends on a value that is not known until apply, but Plaid's client must be configured during plan. Set %s to a value known at plan time, or leave it out and set the %s environment variable.", attr, attr, envVar))
+			return ""
+		}
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		return getenv(envVar)
+	}
+	clientID := resolve("client_id", cfg.ClientID, envClientID)
+	secret := resolve("secret", cfg.Secret, envSecret)
+	envName := resolve("environment", cfg.Environment, envEnvironment)
+	baseURL := resolve("base_url", cfg.BaseURL, envBaseURL)
+	timeout := resolve("request_timeout", cfg.RequestTimeout, "")
+	for _, v := range []struct {
+		name string
+		v    types.Int64
+	}{{"max_retries", cfg.MaxRetries}, {"requests_per_minute", cfg.RequestsPerMinute}} {
+		if v.v.IsUnknown() {
+			diags.AddAttributeError(path.Root(v.name), "Unknown Provider Setting", fmt.Sprintf("The provider's %s must be known at plan time.", v.name))
+		}
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	if clientID == "" {
+		diags.AddAttributeError(path.Root("client_id"), "Missing Plaid Client ID",
+			fmt.Sprintf("The provider needs your Plaid client_id. Set client_id in the provider block or the %s environment variable. Find it at https://dashboard.plaid.com/developers/keys.", envClientID))
+	}
+	if secret == "" {
+		diags.AddAttributeError(path.Root("secret"), "Missing Plaid Secret",
+			fmt.Sprintf("The provider needs the Plaid secret of the chosen environment. Set the %s environment variable (recommended, it keeps the secret out of configuration) or secret in the provider block.", envSecret))
+	}
+	env := plaid.Sandbox
+	if envName != "" {
+		parsed, err := plaid.ParseEnvironment(envName)
+		if err != nil {
+			diags.AddAttributeError(path.Root("environment"), "Invalid Plaid Environment",
+				fmt.Sprintf("%s. Set environment (or %s) to \"sandbox\" or \"production\".", err, envEnvironment))
+		}
+		env = parsed
+	}
+	if baseURL == "" {
+		baseURL = env.BaseURL()
+	} else if err := checkBaseURL(baseURL); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid Plaid Base URL",
+			fmt.Sprintf("%s. Set base_url (or %s) to a URL such as https://sandbox.plaid.com or http://127.0.0.1:8080 for the emulator.", err, envBaseURL))
+	}
+	requestTimeout := 30 * time.Second
+	if timeout != "" {
+		d, err := time.ParseDuration(timeout)
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout", "request_timeout must be a positive Go duration such as \"30s\" or \"2m\".")
+		}
+		requestTimeout = d
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	retry := plaid.DefaultRetryPolicy()
+	if !cfg.MaxRetries.IsNull() {
+		retry.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	userAgent := fmt.Sprintf("terraform-provider-plaid/%s (+https://%s)", version, RegistryAddress)
+	if terraformVersion != "" {
+		userAgent += " Terraform/" + terraformVersion
+	}
+	client, err := plaid.New(plaid.Config{
+		BaseURL:           baseURL,
+		ClientID:          clientID,
+		Secret:            secret,
+		UserAgent:         userAgent,
+		RequestTimeout:    requestTimeout,
+		Retry:             retry,
+		RequestsPerMinute: int(cfg.RequestsPerMinute.ValueInt64()),
+		Environment:       env,
+	})
+	if err != nil {
+		diags.AddError("Could Not Create the Plaid Client", err.Error())
+		return nil, diags
+	}
+	return &providerData{client: client, environment: env}, diags
+}
+
+// checkBaseURL accepts an absolute http(s) URL with a host and no path,
+// query or credentials: requests are sent to base_url + "/item/get".
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a valid URL", raw)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("the base URL must start with http:// or https://, not %q", u.Scheme+":")
+	case u.Host == "":
+		return fmt.Errorf("the base URL %q has no host", raw)
+	case u.User != nil:
+		return fmt.Errorf("the base URL must not contain credentials; use client_id and secret")
+	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
+		return fmt.Errorf("the base URL %q must not have a path, query or fragment", raw)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// describePlaidError says, for a diagnostic, what was attempted, what Plaid
+// answered, and what to do next. No error here carries a token or the
+// secret: the client redacts tokens from everything a server says.
+func describePlaidError(attempted string, err error, env plaid.Environment) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed: %s.", attempted, err)
+	if next := nextStep(err, env); next != "" {
+		b.WriteString("\n\n" + next)
+	}
+	return b.String()
+}
+
+// nextStep is the advice for the errors any call can meet. Callers add
+// their own for errors that mean something particular to them.
+func nextStep(err error, env plaid.Environment) string {
+	if pe, ok := plaid.AsError(err); ok {
+		switch {
+		case pe.ErrorCode == plaid.CodeInvalidAPIKeys:
+			return fmt.Sprintf("Check the provider's client_id and secret (%s / %s). Each Plaid environment has its own secret: this provider is configured for %q.", envClientID, envSecret, env)
+		case pe.ErrorCode == plaid.CodeCreditsExhausted:
+			return "Your Plaid account has used up its free API credits; retrying will not help. Request more from the Plaid dashboard."
+		case pe.HTTPStatus == 429:
+			return "Plaid kept rate limiting after every retry. Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
+		case pe.HTTPStatus >= 500:
+			return "Plaid kept failing after every retry. Check https://status.plaid.com and run the command again later: Items already handled stay handled."
+		}
+		return ""
+	}
+	var te *plaid.TransportError
+	if errors.As(err, &te) {
+		return "No answer came back after every retry. Check the network and the provider's base_url (" + envBaseURL + "); then run the command again: Items already handled stay handled."
+	}
+	var ue *plaid.UnexpectedResponseError
+	if errors.As(err, &ue) {
+		return "Check the provider's base_url (" + envBaseURL + ") and any proxy between Terraform and Plaid."
+	}
+	return ""
+}
+
+// addPlaidError appends an error diagnostic for a failed Plaid call.
+func addPlaidError(diags *diag.Diagnostics, summary, attempted string, err error, env plaid.Environment) {
+	diags.AddError(summary, describePlaidError(attempted, err, env))
+}

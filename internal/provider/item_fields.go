@@ -1,0 +1,90 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// itemFields are what /item/get tells about an Item. Every resource and
+// data source that shows an Item embeds them, so they read alike.
+type itemFields struct {
+	ItemID                types.String `tfsdk:"item_id"`
+	InstitutionID         types.String `tfsdk:"institution_id"`
+	InstitutionName       types.String `tfsdk:"institution_name"`
+	Webhook               types.String `tfsdk:"webhook"`
+	Products              types.Set    `tfsdk:"products"`
+	BilledProducts        types.Set    `tfsdk:"billed_products"`
+	AvailableProducts     types.Set    `tfsdk:"available_products"`
+	ConsentedProducts     types.Set    `tfsdk:"consented_products"`
+	ConsentExpirationTime types.String `tfsdk:"consent_expiration_time"`
+	UpdateType            types.String `tfsdk:"update_type"`
+	ErrorCode             types.String `tfsdk:"error_code"`
+}
+
+// itemFieldDescriptions document each field once for every schema.
+var itemFieldDescriptions = map[string]string{
+	"item_id":                 "Plaid's `item_id`: the Item's stable, case-sensitive identifier. Safe to show; it grants no access.",
+	"institution_id":          "The institution the Item is connected to, such as `ins_109508`. Null for Items created without an institution connection.",
+	"institution_name":        "The name of the institution, such as `First Platypus Bank`.",
+	"webhook":                 "The URL Plaid sends this Item's webhooks to, or null when none is set.",
+	"products":                "Products the Item was initialised with.",
+	"billed_products":         "Products the Item is being billed for.",
+	"available_products":      "Products available for the Item that have not been used yet.",
+	"consented_products":      "Products the end user consented to.",
+	"consent_expiration_time": "When the Item's consent expires (RFC 3339), or null when it does not.",
+	"update_type":             "`background` when Plaid can refresh the Item on its own, `user_present_required` when the user must be present.",
+	"error_code":              "The Item's own error, such as `ITEM_LOGIN_REQUIRED` when the user must log in again through Link update mode; null when the Item is healthy. An Item in error still exists and is still removed on destroy.",
+}
+
+// itemComputedAttributes are the itemFields as computed resource attributes.
+// Their values change only through a refresh, so plans keep the state's.
+func itemComputedAttributes() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{}
+	for name, desc := range itemFieldDescriptions {
+		switch name {
+		case "products", "billed_products", "available_products", "consented_products":
+			attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc,
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}}
+		default:
+			attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+		}
+	}
+	return attrs
+}
+
+// fill sets the fields from Plaid's answer.
+func (f *itemFields) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics {
+	var diags diag.Diagnostics
+	set := func(values []string) types.Set {
+		if values == nil {
+			return types.SetNull(types.StringType)
+		}
+		s, d := types.SetValueFrom(ctx, types.StringType, values)
+		diags.Append(d...)
+		return s
+	}
+	f.ItemID = types.StringValue(it.ItemID)
+	f.InstitutionID = types.StringPointerValue(it.InstitutionID)
+	f.InstitutionName = types.StringPointerValue(it.InstitutionName)
+	f.Webhook = types.StringPointerValue(it.Webhook)
+	f.Products = set(it.Products)
+	f.BilledProducts = set(it.BilledProducts)
+	f.AvailableProducts = set(it.AvailableProducts)
+	f.ConsentedProducts = set(it.ConsentedProducts)
+	f.ConsentExpirationTime = types.StringPointerValue(it.ConsentExpirationTime)
+	f.UpdateType = types.StringValue(it.UpdateType)
+	f.ErrorCode = types.StringNull()
+	if it.Error != nil && it.Error.ErrorCode != "" {
+		f.ErrorCode = types.StringValue(it.Error.ErrorCode)
+	}
+	return diags
+}

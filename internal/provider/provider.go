@@ -1,0 +1,112 @@
+// Package provider implements the plaid Terraform provider on
+// terraform-plugin-framework.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// RegistryAddress is where the provider is published.
+const RegistryAddress = "registry.terraform.io/ledgerline/plaid"
+
+var _ provider.Provider = (*plaidProvider)(nil)
+
+// New returns a constructor for the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &plaidProvider{version: version} }
+}
+
+type plaidProvider struct {
+	version string
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	ClientID          types.String `tfsdk:"client_id"`
+	Secret            types.String `tfsdk:"secret"`
+	Environment       types.String `tfsdk:"environment"`
+	BaseURL           types.String `tfsdk:"base_url"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	RequestTimeout    types.String `tfsdk:"request_timeout"`
+}
+
+func (p *plaidProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "plaid"
+	resp.Version = p.version
+}
+
+func (p *plaidProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages [Plaid](https://plaid.com) Items: adopt existing access tokens, create sandbox Items, and remove Items on destroy.",
+		Attributes: map[string]schema.Attribute{
+			"client_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Your Plaid `client_id`, from the [Plaid dashboard](https://dashboard.plaid.com/developers/keys). Falls back to the `" + envClientID + "` environment variable.",
+			},
+			"secret": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Your Plaid secret for the chosen `environment` (each environment has its own). Falls back to the `" + envSecret + "` environment variable, which keeps it out of configuration files.",
+			},
+			"environment": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The Plaid environment: `sandbox` (default) or `production`. `development` was shut down by Plaid in 2024 and is rejected. Falls back to the `" + envEnvironment + "` environment variable.",
+				Validators:          []validator.String{environmentName()},
+			},
+			"base_url": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Where to send API requests instead of the environment's Plaid host, such as the bundled emulator or a proxy (`http` or `https`, no path). Falls back to the `" + envBaseURL + "` environment variable.",
+				Validators:          []validator.String{baseURL()},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "How many times a request is retried after a rate limit (429, except `CREDITS_EXHAUSTED`), a 500, a 503 or a network error, with capped exponential backoff and jitter. Default `10` (about a minute of retrying). `0` disables retries.",
+				Validators:          []validator.Int64{int64validator.Between(0, 50)},
+			},
+			"requests_per_minute": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Client-side cap on requests per minute to each endpoint, shared by everything in this provider process, so that Terraform's parallelism does not trip Plaid's per-client rate limits. Default: Plaid's published per-client limit for the endpoint and environment (for example 500 `/item/remove` calls a minute in sandbox).",
+				Validators:          []validator.Int64{int64validator.Between(1, 100000)},
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "How long one attempt of a request may take before it is abandoned and retried, as a Go duration such as `30s` (the default).",
+				Validators:          []validator.String{positiveDuration()},
+			},
+		},
+	}
+}
+
+func (p *plaidProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data, diags := newProviderData(cfg, p.version, req.TerraformVersion, osEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *plaidProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewItemResource,
+	}
+}
+
+func (p *plaidProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}

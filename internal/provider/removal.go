@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// removalReasonCodes are the values Plaid's /item/remove takes in reason_code.
+var removalReasonCodes = []string{"FRAUD_FIRST_PARTY", "FRAUD_FALSE_IDENTITY", "FRAUD_ABUSE", "FRAUD_OTHER", "CONNECTION_IS_NON_FUNCTIONAL", "OTHER"}
+
+// removalReasonAttributes are the settings every Item-removing resource
+// shares. They only shape the destroy request, so changing them updates
+// state alone.
+func removalReasonAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"removal_reason_code": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Why the Item is removed, sent as `reason_code` to `/item/remove` on destroy: one of `FRAUD_FIRST_PARTY`, `FRAUD_FALSE_IDENTITY`, `FRAUD_ABUSE`, `FRAUD_OTHER`, `CONNECTION_IS_NON_FUNCTIONAL` or `OTHER`. Left out of the request when unset. " +
+				"Changing it updates state only, with no call to Plaid.",
+			Validators: []validator.String{stringvalidator.OneOf(removalReasonCodes...)},
+		},
+		"removal_reason_note": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Free text sent as `reason_note` to `/item/remove` on destroy, at most 512 characters. Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time. Left out of the request when unset. " +
+				"Changing it updates state only, with no call to Plaid.",
+			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(512), noPersonalData()},
+		},
+	}
+}
+
+// removeItem removes an Item, treating ITEM_NOT_FOUND as success: the Item
+// is gone, whether it was removed earlier, revoked by its owner, or removed
+// by a first attempt whose answer was lost. Any other error, including
+// INVALID_ACCESS_TOKEN, leaves the resource in state.
+func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, code, note types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	reason := plaid.RemoveReason{Code: code.ValueString(), Note: note.ValueString()}
+	ctx = tflog.SetField(ctx, "item_id", itemID)
+	resp, err := data.client.RemoveItem(ctx, accessToken, reason)
+	switch {
+	case err == nil:
+		tflog.Info(ctx, "Removed Plaid Item", map[string]any{"request_id": resp.RequestID})
+	case plaid.IsItemNotFound(err):
+		tflog.Info(ctx, "Plaid Item was already removed; nothing to do", map[string]any{"error": err.Error()})
+	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		diags.AddError("Plaid Rejected the Access Token: the Item May Still Exist",
+			fmt.Sprintf("Removing Item %s failed: %s.\n\n"+
+				"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
+				"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
+				"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
+				"What to do: fix the provider's environment or credentials if they are wrong. If the token was rotated, remove the Item with its new token "+
+				"(`terraform state rm` this resource, `terraform import` it with `env:VARIABLE` holding the new token, then destroy again). "+
+				"If you know the Item is gone, or want Terraform to stop managing it without removing it, add a removed block:\n\n"+
+				"  removed {\n    from = <this resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }",
+				itemID, err, data.environment))
+	default:
+		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with /item/remove", err, data.environment)
+	}
+	return diags
+}

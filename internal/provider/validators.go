@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// stringCheck adapts a func to validator.String, so each check here is just
+// the rule it enforces. Unknown and null values are skipped: they are
+// checked again once known.
+type stringCheck struct {
+	description string
+	check       func(value string, resp *validator.StringResponse, req validator.StringRequest)
+}
+
+func (v stringCheck) Description(context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v.check(req.ConfigValue.ValueString(), resp, req)
+}
+
+// environmentName accepts sandbox and production and explains why
+// development is gone.
+func environmentName() validator.String {
+	return stringCheck{
+		description: "must be sandbox or production",
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if _, err := plaid.ParseEnvironment(s); err != nil {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Environment", err.Error()+".")
+			}
+		},
+	}
+}
+
+// baseURL accepts an http(s) URL with a host and no path.
+func baseURL() validator.String {
+	return stringCheck{
+		description: "must be an http or https URL with no path",
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if err := checkBaseURL(s); err != nil {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Base URL", err.Error()+".")
+			}
+		},
+	}
+}
+
+// positiveDuration accepts a Go duration above zero.
+func positiveDuration() validator.String {
+	return stringCheck{
+		description: "must be a positive Go duration such as 30s",
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if d, err := time.ParseDuration(s); err != nil || d <= 0 {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration", "Expected a positive Go duration such as \"30s\" or \"2m\".")
+			}
+		},
+	}
+}
+
+// accessTokenFormat checks the shape of an access token at plan time. Its
+// errors never repeat the token.
+func accessTokenFormat() validator.String {
+	return stringCheck{
+		description: "must be a Plaid access token: access-sandbox-... or access-production-...",
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if _, err := plaid.ParseToken(plaid.AccessToken, s); err != nil {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Access Token", err.Error()+".")
+			}
+		},
+	}
+}
+
+var (
+	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+	// Seven or more digits, optionally with a leading + and the usual
+	// separators: catches phone numbers, not years or counts.
+	phonePattern = regexp.MustCompile(`\+?\d[\d\s().-]{5,}\d`)
+)
+
+// looksLikePersonalData reports what kind of personal data s seems to hold.
+func looksLikePersonalData(s string) string {
+	switch {
+	case emailPattern.MatchString(s):
+		return "an email address"
+	case phonePattern.MatchString(s) && countDigits(phonePattern.FindString(s)) >= 7:
+		return "a phone number"
+	}
+	return ""
+}
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// noPersonalData warns, at plan time, when a removal note seems to carry
+// personal data, which Plaid's terms forbid there. It is a warning because
+// the patterns can't be sure.
+func noPersonalData() validator.String {
+	return stringCheck{
+		description: "should not contain personal data such as an email address or phone number",
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if kind := looksLikePersonalData(s); kind != "" {
+				resp.Diagnostics.AddAttributeWarning(req.Path, "Removal Note May Contain Personal Data",
+					"The note seems to contain "+kind+". Plaid asks that reason_note carry no personally identifiable information such as email addresses or phone numbers; describe the reason instead.")
+			}
+		},
+	}
+}

@@ -1,0 +1,29 @@
+// Command terraform-provider-plaid serves the plaid Terraform provider.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
+)
+
+// version is set by the release build: -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: provider.RegistryAddress,
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
