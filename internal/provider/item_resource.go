@@ -138,6 +138,13 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if plaid.HasCode(err, plaid.CodeInvalidAccessToken) {
+		// Not proof of removal, and failing here would block the way out
+		// (a removed block refreshes first): keep state as it was.
+		resp.Diagnostics.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",
+			invalidTokenDetail("Refreshing Item "+state.ItemID.ValueString()+" with /item/get", err, r.data.environment))
+		return
+	}
 	if err != nil {
 		addPlaidError(&resp.Diagnostics, "Could Not Read the Plaid Item", "Reading Item "+state.ItemID.ValueString()+" with /item/get", err, r.data.environment)
 		return

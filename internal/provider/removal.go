@@ -53,17 +53,23 @@ func removeItem(ctx context.Context, data *providerData, accessToken, itemID str
 		tflog.Info(ctx, "Plaid Item was already removed; nothing to do", map[string]any{"error": err.Error()})
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
 		diags.AddError("Plaid Rejected the Access Token: the Item May Still Exist",
-			fmt.Sprintf("Removing Item %s failed: %s.\n\n"+
-				"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
-				"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
-				"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
-				"What to do: fix the provider's environment or credentials if they are wrong. If the token was rotated, remove the Item with its new token "+
-				"(`terraform state rm` this resource, `terraform import` it with `env:VARIABLE` holding the new token, then destroy again). "+
-				"If you know the Item is gone, or want Terraform to stop managing it without removing it, add a removed block:\n\n"+
-				"  removed {\n    from = <this resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }",
-				itemID, err, data.environment))
+			invalidTokenDetail("Removing Item "+itemID+" with /item/remove", err, data.environment))
 	default:
 		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with /item/remove", err, data.environment)
 	}
 	return diags
+}
+
+// invalidTokenDetail explains INVALID_ACCESS_TOKEN for an Item in state:
+// why it is not proof of removal, and the ways out.
+func invalidTokenDetail(attempted string, err error, env plaid.Environment) string {
+	return fmt.Sprintf("%s failed: %s.\n\n"+
+		"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
+		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
+		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
+		"What to do: fix the provider's environment or credentials if they are wrong. If the token was rotated, remove the Item with its new token "+
+		"(`terraform state rm` this resource, `terraform import` it with `env:VARIABLE` holding the new token, then destroy again). "+
+		"If you know the Item is gone, or want Terraform to stop managing it without removing it, add a removed block:\n\n"+
+		"  removed {\n    from = <this resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }",
+		attempted, err, env)
 }

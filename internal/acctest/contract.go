@@ -1,0 +1,108 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+)
+
+// SpecEnv names the environment variable holding the path of Plaid's
+// official OpenAPI spec. The spec is read from there, never copied here.
+const SpecEnv = "PLAID_OPENAPI_SPEC"
+
+// Contract validates exchanges against Plaid's OpenAPI spec: every request
+// the provider sends and every answer the emulator gives, errors included.
+type Contract struct {
+	doc *openapi3.T
+	// SpecPath is the file the contract was loaded from.
+	SpecPath string
+}
+
+var (
+	contractOnce sync.Once
+	contract     *Contract
+	contractErr  error
+
+	// ExchangesChecked and Violations count over the whole test process,
+	// for the summary TestMain prints.
+	ExchangesChecked atomic.Int64
+	Violations       atomic.Int64
+)
+
+// LoadContract loads the spec named by PLAID_OPENAPI_SPEC once per process.
+// It returns nil, nil when the variable is unset.
+func LoadContract() (*Contract, error) {
+	path := os.Getenv(SpecEnv)
+	if path == "" {
+		return nil, nil
+	}
+	contractOnce.Do(func() {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromFile(path)
+		if err != nil {
+			contractErr = fmt.Errorf("loading %s=%s: %w", SpecEnv, path, err)
+			return
+		}
+		contract = &Contract{doc: doc, SpecPath: path}
+	})
+	return contract, contractErr
+}
+
+// Check validates one exchange and returns what is wrong with it, if
+// anything.
+func (c *Contract) Check(ex emulator.Exchange) error {
+	ExchangesChecked.Add(1)
+	err := c.check(ex)
+	if err != nil {
+		Violations.Add(1)
+	}
+	return err
+}
+
+func (c *Contract) check(ex emulator.Exchange) error {
+	pathItem := c.doc.Paths.Value(ex.Path)
+	if pathItem == nil || pathItem.Post == nil {
+		if ex.Status == http.StatusNotFound {
+			return nil // the emulator's answer for paths Plaid doesn't have
+		}
+		return fmt.Errorf("%s: not an operation in Plaid's spec", ex.Path)
+	}
+	req, err := http.NewRequest(http.MethodPost, "https://sandbox.plaid.com"+ex.Path, bytes.NewReader(ex.RequestBody))
+	if err != nil {
+		return err
+	}
+	req.Header = ex.RequestHeader.Clone()
+	route := &routers.Route{Spec: c.doc, Path: ex.Path, PathItem: pathItem, Method: http.MethodPost, Operation: pathItem.Post}
+	opts := &openapi3filter.Options{MultiError: true, AuthenticationFunc: headerCredentials}
+	reqInput := &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: opts}
+	ctx := context.Background()
+	if err := openapi3filter.ValidateRequest(ctx, reqInput); err != nil {
+		return fmt.Errorf("request to %s violates Plaid's spec: %w", ex.Path, err)
+	}
+	respInput := &openapi3filter.ResponseValidationInput{RequestValidationInput: reqInput, Status: ex.Status, Header: ex.ResponseHeader, Options: opts}
+	respInput.SetBodyBytes(ex.ResponseBody)
+	if err := openapi3filter.ValidateResponse(ctx, respInput); err != nil {
+		return fmt.Errorf("HTTP %d answer to %s violates Plaid's spec: %w", ex.Status, ex.Path, err)
+	}
+	return nil
+}
+
+// headerCredentials checks that each API-key header the spec requires
+// (PLAID-CLIENT-ID, PLAID-SECRET, Plaid-Version) is present.
+func headerCredentials(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	scheme := in.SecurityScheme
+	if scheme.Type == "apiKey" && scheme.In == "header" && in.RequestValidationInput.Request.Header.Get(scheme.Name) == "" {
+		return fmt.Errorf("header %s is missing", scheme.Name)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+func fullConfig() providerModel {
+	return providerModel{
+		ClientID: types.StringNull(), Secret: types.StringNull(), Environment: types.StringNull(), BaseURL: types.StringNull(),
+		MaxRetries: types.Int64Null(), RequestsPerMinute: types.Int64Null(), RequestTimeout: types.StringNull(),
+	}
+}
+
+func envFrom(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestProviderConfig_precedence(t *testing.T) {
+	env := envFrom(map[string]string{envClientID: "env-id", envSecret: "env-secret", envEnvironment: "production", envBaseURL: "http://127.0.0.1:9"})
+
+	// Environment variables fill what configuration leaves out.
+	data, diags := newProviderData(fullConfig(), "1.0.0", "1.11.4", env)
+	if diags.HasError() {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if data.environment != plaid.Production {
+		t.Errorf("environment = %q, want production from %s", data.environment, envEnvironment)
+	}
+
+	// Configuration wins over the environment.
+	cfg := fullConfig()
+	cfg.Environment = types.StringValue("sandbox")
+	data, diags = newProviderData(cfg, "1.0.0", "", env)
+	if diags.HasError() || data.environment != plaid.Sandbox {
+		t.Errorf("environment = %v (%v), want sandbox from configuration", data, diags)
+	}
+
+	// The default is sandbox.
+	data, diags = newProviderData(fullConfig(), "1.0.0", "", envFrom(map[string]string{envClientID: "id", envSecret: "s"}))
+	if diags.HasError() || data.environment != plaid.Sandbox {
+		t.Errorf("default environment = %v (%v), want sandbox", data, diags)
+	}
+}
+
+func TestProviderConfig_errorsNameTheSettingAndVariable(t *testing.T) {
+	for name, tc := range map[string]struct {
+		cfg  func(*providerModel)
+		env  map[string]string
+		want []string
+	}{
+		"missing credentials":      {env: map[string]string{}, want: []string{envClientID, envSecret}},
+		"unknown client_id":        {cfg: func(c *providerModel) { c.ClientID = types.StringUnknown() }, env: map[string]string{envSecret: "s"}, want: []string{"not known until apply", envClientID}},
+		"development from env":     {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "development"}, want: []string{"shut down", envEnvironment}},
+		"bad base_url scheme":      {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "ftp://127.0.0.1"}, want: []string{"http://", envBaseURL}},
+		"base_url with a path":     {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://127.0.0.1:8080/v1"}, want: []string{"path"}},
+		"base_url with user info":  {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://u:p@127.0.0.1"}, want: []string{"credentials"}},
+		"empty secret from config": {cfg: func(c *providerModel) { c.Secret = types.StringValue("") }, env: map[string]string{envClientID: "id"}, want: []string{envSecret}},
+		"bad request_timeout":      {cfg: func(c *providerModel) { c.RequestTimeout = types.StringValue("soon") }, env: map[string]string{envClientID: "id", envSecret: "s"}, want: []string{"duration"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := fullConfig()
+			if tc.cfg != nil {
+				tc.cfg(&cfg)
+			}
+			_, diags := newProviderData(cfg, "test", "", envFrom(tc.env))
+			if !diags.HasError() {
+				t.Fatal("expected an error")
+			}
+			var text strings.Builder
+			for _, d := range diags.Errors() {
+				text.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text.String(), w) {
+					t.Errorf("diagnostics do not mention %q:\n%s", w, text.String())
+				}
+			}
+		})
+	}
+}

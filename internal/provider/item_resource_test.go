@@ -1,0 +1,299 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+)
+
+func itemConfig(tg *acctest.Target, token, extra string) string {
+	return tg.ProviderConfig() + fmt.Sprintf(`
+resource "plaid_item" "test" {
+  access_token = %q
+%s
+}
+`, token, extra)
+}
+
+// Adopting, importing and verifying, changing the reason in place with no
+// call to Plaid, and a destroy that sends the reason and really removes.
+func TestAccItem_adoptImportReasonDestroy(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	item := tg.NewItem(t)
+	callsBeforeUpdate := 0
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			tg.CheckItemsRemoved("plaid_item"),
+			checkLastRemoveReason(tg, item.ItemID, "FRAUD_OTHER", "closed by the security team"),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: itemConfig(tg, item.AccessToken, `  removal_reason_code = "OTHER"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("item_id"), knownvalue.StringExact(item.ItemID)),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("institution_id"), knownvalue.StringExact("ins_109508")),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("institution_name"), knownvalue.StringExact("First Platypus Bank")),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("transactions")})),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("update_type"), knownvalue.StringExact("background")),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("error_code"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("removal_reason_code"), knownvalue.StringExact("OTHER")),
+				},
+			},
+			{
+				ResourceName:            "plaid_item.test",
+				ImportState:             true,
+				ImportStateId:           item.AccessToken,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"removal_reason_code"},
+			},
+			{
+				PreConfig: func() {
+					if tg.Emulator != nil {
+						callsBeforeUpdate = len(tg.Emulator.Calls())
+					}
+				},
+				Config: itemConfig(tg, item.AccessToken, `
+  removal_reason_code = "FRAUD_OTHER"
+  removal_reason_note = "closed by the security team"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("plaid_item.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					return checkNoCallsBut(tg, callsBeforeUpdate, "/item/get")
+				},
+			},
+		},
+	})
+}
+
+// An Item removed behind Terraform's back (its owner revoked it) leaves
+// state on refresh with a warning, and the destroy that follows succeeds.
+func TestAccItem_revokedBehindTerraformsBack(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	item := tg.NewItem(t)
+	config := itemConfig(tg, item.AccessToken, "")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:          func() { mustRevoke(t, e, item.ItemID) },
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources["plaid_item.test"]; ok {
+						return fmt.Errorf("plaid_item.test is still in state after its Item was revoked")
+					}
+					return nil
+				},
+			},
+		},
+	})
+	if st := e.Item(item.ItemID); st.RemovedBy != "user" || st.RemoveCount != 0 {
+		t.Errorf("the revoked Item should not have been removed again by the provider: %+v", st)
+	}
+}
+
+// INVALID_ACCESS_TOKEN is not proof of removal: with a rotated token the
+// destroy fails with guidance, the resource stays in state, and the
+// documented way out (a removed block) lets the user move on.
+func TestAccItem_rotatedTokenFailsDestroyWithGuidance(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	item := tg.NewItem(t)
+	config := itemConfig(tg, item.AccessToken, "")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if _, err := e.Rotate(item.ItemID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)INVALID_ACCESS_TOKEN.*does not prove.*rotated.*removed`),
+			},
+			{
+				Config: tg.ProviderConfig() + `
+removed {
+  from = plaid_item.test
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+			},
+		},
+	})
+	if st := e.Item(item.ItemID); st.Removed {
+		t.Errorf("the Item behind a rotated token must not count as removed: %+v", st)
+	}
+}
+
+// The token's environment is checked against the provider's at plan time,
+// before any call to Plaid.
+func TestAccItem_planTimeChecks(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	item := tg.NewItem(t)
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{"token of another environment", itemConfig(tg, "access-production-0b6f2b1e-0000-4000-8000-000000000000", ""), regexp.MustCompile(`(?s)Access Token From Another Environment.*production`)},
+		{"not a token", itemConfig(tg, "public-sandbox-0b6f2b1e-0000-4000-8000-000000000000", ""), regexp.MustCompile(`Invalid Plaid Access Token`)},
+		{"development token", itemConfig(tg, "access-development-0b6f2b1e-0000-4000-8000-000000000000", ""), regexp.MustCompile(`(?s)development.*shut\s+down`)},
+		{"unknown reason code", itemConfig(tg, item.AccessToken, `  removal_reason_code = "BORED"`), regexp.MustCompile(`(?s)removal_reason_code.*FRAUD_FIRST_PARTY`)},
+		{"note too long", itemConfig(tg, item.AccessToken, fmt.Sprintf("  removal_reason_note = %q", strings.Repeat("x", 513))), regexp.MustCompile(`(?s)removal_reason_note.*512`)},
+		{"development environment", tg.ProviderConfig(`environment = "development"`) + `resource "plaid_item" "test" { access_token = "` + item.AccessToken + `" }`, regexp.MustCompile(`(?s)development.*shut\s+down.*2024`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true, ExpectError: tc.want}},
+			})
+		})
+	}
+	if tg.Emulator != nil {
+		for _, c := range tg.Emulator.Calls() {
+			t.Errorf("plan-time checks must not call Plaid, but %s was called", c.Path)
+		}
+	}
+}
+
+func mustRevoke(t *testing.T, e *emulator.Emulator, itemID string) {
+	t.Helper()
+	if err := e.Revoke(itemID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkNoCallsBut fails when the emulator received any call after the
+// first `since` calls to a path other than those allowed.
+func checkNoCallsBut(tg *acctest.Target, since int, allowed ...string) error {
+	if tg.Emulator == nil {
+		return nil
+	}
+	for _, c := range tg.Emulator.Calls()[since:] {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || c.Path == a
+		}
+		if !ok {
+			return fmt.Errorf("unexpected call to %s", c.Path)
+		}
+	}
+	return nil
+}
+
+// checkLastRemoveReason checks, at the emulator, what the last
+// /item/remove for the Item carried.
+func checkLastRemoveReason(tg *acctest.Target, itemID, code, note string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if tg.Emulator == nil {
+			return nil
+		}
+		var last *emulator.Call
+		for _, c := range tg.Emulator.Calls() {
+			if c.Path == "/item/remove" && c.ItemID == itemID {
+				last = &c
+			}
+		}
+		switch {
+		case last == nil:
+			return fmt.Errorf("no /item/remove reached the emulator for %s", itemID)
+		case last.ReasonCode == nil || *last.ReasonCode != code:
+			return fmt.Errorf("reason_code sent: %v, want %q", last.ReasonCode, code)
+		case last.ReasonNote == nil || *last.ReasonNote != note:
+			return fmt.Errorf("reason_note sent: %v, want %q", last.ReasonNote, note)
+		case !last.Headers["PLAID-CLIENT-ID"] || !last.Headers["PLAID-SECRET"] || !last.Headers["Plaid-Version"]:
+			return fmt.Errorf("credentials or Plaid-Version missing from the headers: %v", last.Headers)
+		}
+		return nil
+	}
+}
+
+// Import with env:NAME, both as `terraform import` and as an import block,
+// so that the token never appears in Terraform's output.
+func TestAccItem_importFromEnvironmentVariable(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	item := tg.NewItem(t)
+	t.Setenv("PLAID_TEST_IMPORT_TOKEN", item.AccessToken)
+	config := itemConfig(tg, item.AccessToken, "")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy:             tg.CheckItemsRemoved("plaid_item"),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       "plaid_item.test",
+				ImportState:        true,
+				ImportStateId:      "env:PLAID_TEST_IMPORT_TOKEN",
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].ID != item.ItemID || states[0].Attributes["access_token"] != item.AccessToken {
+						return fmt.Errorf("imported %d instances; want one with id %s and the token from the environment", len(states), item.ItemID)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:          config,
+				ResourceName:    "plaid_item.test",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "env:PLAID_TEST_IMPORT_TOKEN",
+			},
+		},
+	})
+}
+
+func TestAccItem_importRejectsBadIDs(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	item := tg.NewItem(t)
+	t.Setenv("PLAID_TEST_EMPTY", "")
+	for name, tc := range map[string]struct{ id, want string }{
+		"unset variable": {"env:PLAID_TEST_EMPTY", `PLAID_TEST_EMPTY.*not set`},
+		"bad name":       {"env:not-a-name", `environment\s+variable`},
+		"not a token":    {"ins_109508", `access\s+token`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:        itemConfig(tg, item.AccessToken, ""),
+					ResourceName:  "plaid_item.test",
+					ImportState:   true,
+					ImportStateId: tc.id,
+					ExpectError:   regexp.MustCompile(`(?s)Invalid Import ID.*` + tc.want),
+				}},
+			})
+		})
+	}
+}

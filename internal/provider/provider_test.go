@@ -1,0 +1,52 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
+)
+
+// testProviders serves the provider in-process to the terraform CLI.
+var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"plaid": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// TestMain points terraform-plugin-testing at the terraform on PATH (it must
+// never download one), and reports how many exchanges the contract checked.
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		if tf, err := exec.LookPath("terraform"); err == nil {
+			os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+		}
+	}
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
+		// An empty CLI config: nothing from the machine's own applies, and
+		// terraform stops warning that ~/.terraformrc is missing.
+		if f, err := os.CreateTemp("", "terraformrc-*"); err == nil {
+			f.Close()
+			os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
+			defer os.Remove(f.Name())
+		}
+	}
+	code := m.Run()
+	if c, _ := acctest.LoadContract(); c != nil {
+		fmt.Printf("contract: checked %d exchanges against %s: %d violations\n", acctest.ExchangesChecked.Load(), c.SpecPath, acctest.Violations.Load())
+		if acctest.Violations.Load() > 0 && code == 0 {
+			code = 1
+		}
+	} else {
+		fmt.Printf("contract: not checked: set %s to the path of Plaid's OpenAPI spec to validate every exchange\n", acctest.SpecEnv)
+	}
+	return code
+}
