@@ -11,7 +11,7 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
-// version is set by the release build: -ldflags "-X main.version=1.2.3".
+// version is set by the release build (.goreleaser.yml ldflags).
 var version = "dev"
 
 func main() {

@@ -76,12 +76,6 @@ func (r *request) decode(v any) *apiError {
 	return nil
 }
 
-// isNull reports whether a top-level field was sent as null or not at all.
-func (r *request) isNull(name string) bool {
-	raw, ok := r.fields[name]
-	return !ok || string(raw) == "null"
-}
-
 // credentials finds client_id and secret in the headers or, as Plaid also
 // accepts, in the body, and says where they came from.
 func credentials(r *http.Request, fields map[string]json.RawMessage) (clientID, secret, where string) {

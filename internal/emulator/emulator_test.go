@@ -136,9 +136,9 @@ func TestEmulator_sandboxFlowAndProductionMode(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("create: %d %v", status, body)
 	}
-	pub := body["public_token"].(string)
+	pub, _ := body["public_token"].(string)
 	status, body = h.post("/item/public_token/exchange", `{"public_token":"`+pub+`"}`)
-	if status != 200 || !strings.HasPrefix(body["access_token"].(string), "access-sandbox-") {
+	if token, _ := body["access_token"].(string); status != 200 || !strings.HasPrefix(token, "access-sandbox-") {
 		t.Fatalf("exchange: %d %v", status, body)
 	}
 	if status, body = h.post("/item/public_token/exchange", `{"public_token":"`+pub+`"}`); body["error_code"] != "INVALID_PUBLIC_TOKEN" {
@@ -146,7 +146,8 @@ func TestEmulator_sandboxFlowAndProductionMode(t *testing.T) {
 	}
 	_, body = h.post("/sandbox/public_token/create", `{"institution_id":"ins_109508","initial_products":["transactions"]}`)
 	time.Sleep(60 * time.Millisecond)
-	if _, body = h.post("/item/public_token/exchange", `{"public_token":"`+body["public_token"].(string)+`"}`); body["error_code"] != "INVALID_PUBLIC_TOKEN" {
+	pub, _ = body["public_token"].(string)
+	if _, body = h.post("/item/public_token/exchange", `{"public_token":"`+pub+`"}`); body["error_code"] != "INVALID_PUBLIC_TOKEN" {
 		t.Errorf("expired public token: %v", body)
 	}
 

@@ -67,10 +67,10 @@ func (l *rateLimiter) all() map[string]RateLimit {
 	return out
 }
 
-// allow counts a request against key and reports whether it is within max.
-// Refused requests count too, as they do at Plaid.
-func (l *rateLimiter) allow(key string, max int) bool {
-	if max <= 0 {
+// allow counts a request against key and reports whether it is within
+// limit. Refused requests are not counted.
+func (l *rateLimiter) allow(key string, limit int) bool {
+	if limit <= 0 {
 		return true
 	}
 	now := time.Now()
@@ -82,7 +82,7 @@ func (l *rateLimiter) allow(key string, max int) bool {
 		cut++
 	}
 	hits = hits[cut:]
-	ok := len(hits) < max
+	ok := len(hits) < limit
 	if ok {
 		hits = append(hits, now)
 	}

@@ -21,7 +21,7 @@ var Environments = []Environment{Sandbox, Production}
 
 // ErrDevelopmentShutDown explains why "development" is refused everywhere:
 // users upgrading old configurations hit this first.
-var ErrDevelopmentShutDown = errors.New(`Plaid shut down the "development" environment on 2024-06-20 and deleted its Items; use "sandbox" for testing or "production" for live Items`)
+var ErrDevelopmentShutDown = errors.New(`plaid shut down the "development" environment on 2024-06-20 and deleted its Items; use "sandbox" for testing or "production" for live Items`)
 
 // ParseEnvironment accepts "sandbox" and "production" (case-insensitive).
 func ParseEnvironment(name string) (Environment, error) {
@@ -64,7 +64,7 @@ func ParseToken(kind TokenKind, token string) (Environment, error) {
 		return "", fmt.Errorf("a Plaid %s token has the form %s<environment>-<id>; this value has no id after the environment", kind, prefix)
 	}
 	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+		if !isTokenChar(r) {
 			return "", fmt.Errorf("a Plaid %s token contains only letters, digits and dashes; this value has other characters (whitespace or quotes copied by mistake?)", kind)
 		}
 	}
@@ -75,4 +75,8 @@ func ParseToken(kind TokenKind, token string) (Environment, error) {
 		return "", fmt.Errorf("this %s token was issued in Plaid's development environment: %w", kind, ErrDevelopmentShutDown)
 	}
 	return "", fmt.Errorf("a Plaid %s token names its environment after %q (sandbox or production); this value names neither", kind, prefix)
+}
+
+func isTokenChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-'
 }

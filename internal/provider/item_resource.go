@@ -115,7 +115,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.Append(adoptionFailed(err, r.data.environment)...)
 		return
 	}
-	resp.Diagnostics.Append(plan.itemFields.fill(ctx, &got.Item)...)
+	resp.Diagnostics.Append(plan.fill(ctx, &got.Item)...)
 	plan.ID = plan.ItemID
 	tflog.Info(ctx, "Adopted Plaid Item", map[string]any{"item_id": got.Item.ItemID, "request_id": got.RequestID})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -149,7 +149,7 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addPlaidError(&resp.Diagnostics, "Could Not Read the Plaid Item", "Reading Item "+state.ItemID.ValueString()+" with /item/get", err, r.data.environment)
 		return
 	}
-	resp.Diagnostics.Append(state.itemFields.fill(ctx, &got.Item)...)
+	resp.Diagnostics.Append(state.fill(ctx, &got.Item)...)
 	state.ID = state.ItemID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -1,0 +1,7 @@
+# Read the token from an environment variable, so that it never appears in
+# Terraform's output ("Preparing import... [id=...]") or your shell history:
+export PLAID_ACCESS_TOKEN="access-sandbox-..."
+terraform import plaid_item.example env:PLAID_ACCESS_TOKEN
+
+# The token itself is accepted too, but Terraform prints import IDs in clear text:
+terraform import plaid_item.example "$PLAID_ACCESS_TOKEN"

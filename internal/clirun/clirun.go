@@ -1,0 +1,138 @@
+// Package clirun drives the real terraform CLI against a freshly built
+// provider through a dev_overrides CLI configuration, as a user would run
+// it. The demo and the end-to-end tests both use it.
+package clirun
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
+)
+
+// Workspace is a directory of Terraform configuration with a provider
+// binary and a CLI configuration that points Terraform at it.
+type Workspace struct {
+	Dir       string
+	cliConfig string
+	// Env is added to every terraform command's environment.
+	Env []string
+	// Transcript receives everything terraform prints.
+	Transcript io.Writer
+}
+
+// ModuleRoot finds the repository root (the directory holding go.mod).
+func ModuleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("not inside the provider's module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// Provider is a freshly built provider binary and a CLI configuration
+// whose dev_overrides point Terraform at it.
+type Provider struct {
+	CLIConfig string
+}
+
+// Build builds the provider into dir/bin and writes dir/terraform.rc.
+func Build(ctx context.Context, dir string) (*Provider, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	binDir := filepath.Join(dir, "bin")
+	name := "terraform-provider-plaid"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, name), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the provider: %v\n%s", err, out)
+	}
+	cliConfig := filepath.Join(dir, "terraform.rc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", provider.RegistryAddress, binDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		return nil, err
+	}
+	return &Provider{CLIConfig: cliConfig}, nil
+}
+
+// Workspace makes dir a workspace holding files, run with this provider.
+func (p *Provider) Workspace(dir string, files map[string]string) (*Workspace, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return &Workspace{Dir: dir, cliConfig: p.CLIConfig, Transcript: io.Discard}, nil
+}
+
+// New builds the provider under dir and returns a workspace in dir/work
+// holding files.
+func New(ctx context.Context, dir string, files map[string]string) (*Workspace, error) {
+	p, err := Build(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return p.Workspace(filepath.Join(dir, "work"), files)
+}
+
+// Terraform runs one terraform command in the workspace and returns what it
+// printed (stdout and stderr together).
+func (w *Workspace) Terraform(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+w.cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+	)
+	cmd.Env = append(cmd.Env, w.Env...)
+	var out bytes.Buffer
+	cmd.Stdout = io.MultiWriter(&out, w.Transcript)
+	cmd.Stderr = io.MultiWriter(&out, w.Transcript)
+	fmt.Fprintf(w.Transcript, "\n$ terraform %s\n", strings.Join(args, " "))
+	err := cmd.Run()
+	if err != nil {
+		err = fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
+	}
+	return out.String(), err
+}
+
+// CopyFiles reads the .tf files of dir, for New.
+func CopyFiles(dir string) (map[string]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files[e.Name()] = string(b)
+	}
+	return files, nil
+}

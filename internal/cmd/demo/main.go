@@ -1,0 +1,113 @@
+// Command demo is `make demo`: it builds the provider, starts the Plaid
+// emulator on loopback, adopts three Items with examples/adopt-many through
+// `terraform apply`, removes them with `terraform destroy`, shows what the
+// emulator received, and cleans up after itself.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "demo failed:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+
+	tmp, err := os.MkdirTemp("", "plaid-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	secret := make([]byte, 12)
+	_, _ = rand.Read(secret)
+	emu := emulator.New(emulator.Options{Secret: "demo-" + hex.EncodeToString(secret)})
+	srv, err := emulator.Listen(emu, "127.0.0.1:0", false)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	step("Emulator listening on %s (sandbox, client_id %s)", srv.URL, emu.ClientID())
+
+	tokens := map[string]string{}
+	for _, label := range []string{"checking", "savings", "brokerage"} {
+		tokens[label] = emu.Seed(emulator.SeedOptions{}).AccessToken
+	}
+	tokensJSON, _ := json.Marshal(tokens)
+	step("Seeded 3 Items; their access tokens reach Terraform only through the sensitive TF_VAR_access_tokens")
+
+	root, err := clirun.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	files, err := clirun.CopyFiles(filepath.Join(root, "examples", "adopt-many"))
+	if err != nil {
+		return err
+	}
+	step("Building the provider and writing a dev_overrides CLI configuration in %s", tmp)
+	ws, err := clirun.New(ctx, tmp, files)
+	if err != nil {
+		return err
+	}
+	ws.Transcript = os.Stdout
+	ws.Env = []string{
+		"PLAID_BASE_URL=" + srv.URL,
+		"PLAID_CLIENT_ID=" + emu.ClientID(),
+		"PLAID_SECRET=" + emu.Secret(),
+		"TF_VAR_access_tokens=" + string(tokensJSON),
+	}
+
+	step("terraform apply: adopt the Items (one /item/get each)")
+	if _, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		return err
+	}
+	step("terraform destroy: remove them (one /item/remove each, with the configured reason)")
+	if _, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		return err
+	}
+
+	step("What the emulator received")
+	fmt.Printf("  %-14s %-6s %-12s %-8s %s\n", "PATH", "STATUS", "REASON_CODE", "CREDS", "ITEM")
+	for _, c := range emu.Calls() {
+		reason := "-"
+		if c.ReasonCode != nil {
+			reason = *c.ReasonCode
+		}
+		fmt.Printf("  %-14s %-6d %-12s %-8s %s\n", c.Path, c.Status, reason, c.CredentialsIn, c.ItemID)
+	}
+	removed := 0
+	for _, it := range emu.Items() {
+		if it.Removed && it.RemoveCount == 1 {
+			removed++
+		}
+	}
+	if removed != len(tokens) {
+		return fmt.Errorf("%d of %d Items were removed exactly once", removed, len(tokens))
+	}
+	step("All %d Items removed exactly once. Temporary files in %s are deleted on exit.", removed, tmp)
+	return nil
+}
+
+func step(format string, args ...any) {
+	fmt.Printf("\n==> %s\n", strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
