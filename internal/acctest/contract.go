@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -56,6 +57,32 @@ func LoadContract() (*Contract, error) {
 		contract = &Contract{doc: doc, SpecPath: path}
 	})
 	return contract, contractErr
+}
+
+// ReportDirEnv names a directory where each test binary writes its
+// contract summary; `make test` prints them, because go test hides what
+// passing packages print.
+const ReportDirEnv = "PLAID_TEST_REPORT_DIR"
+
+// ReportContract prints, and writes to the report directory, how many
+// exchanges this test process checked. It returns false when any violated
+// the contract, so TestMain can fail the run.
+func ReportContract(pkg string) bool {
+	c, err := LoadContract()
+	var line string
+	switch {
+	case err != nil:
+		line = fmt.Sprintf("contract (%s): could not load the spec: %v", pkg, err)
+	case c == nil:
+		line = fmt.Sprintf("contract (%s): not checked: set %s to the path of Plaid's OpenAPI spec to validate every exchange", pkg, SpecEnv)
+	default:
+		line = fmt.Sprintf("contract (%s): checked %d exchanges against %s: %d violations", pkg, ExchangesChecked.Load(), filepath.Base(c.SpecPath), Violations.Load())
+	}
+	fmt.Println(line)
+	if dir := os.Getenv(ReportDirEnv); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "contract-"+pkg+".txt"), []byte(line+"\n"), 0o600)
+	}
+	return err == nil && Violations.Load() == 0
 }
 
 // Check validates one exchange, request and answer, and returns what is

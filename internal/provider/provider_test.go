@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -40,13 +39,8 @@ func runTests(m *testing.M) int {
 		}
 	}
 	code := m.Run()
-	if c, _ := acctest.LoadContract(); c != nil {
-		fmt.Printf("contract: checked %d exchanges against %s: %d violations\n", acctest.ExchangesChecked.Load(), c.SpecPath, acctest.Violations.Load())
-		if acctest.Violations.Load() > 0 && code == 0 {
-			code = 1
-		}
-	} else {
-		fmt.Printf("contract: not checked: set %s to the path of Plaid's OpenAPI spec to validate every exchange\n", acctest.SpecEnv)
+	if !acctest.ReportContract("provider") && code == 0 {
+		code = 1
 	}
 	return code
 }
