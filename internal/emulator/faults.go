@@ -25,6 +25,9 @@ type Faults struct {
 	// MaintenanceSeconds answers PLANNED_MAINTENANCE to every call for
 	// this long from when the faults are set.
 	MaintenanceSeconds float64 `json:"maintenance_seconds"`
+	// MaxFaults stops injecting after this many faults (0: no limit), so a
+	// test can lose exactly one answer.
+	MaxFaults int `json:"max_faults,omitempty"`
 	// Paths limits the faults to these API paths (default: all).
 	Paths []string `json:"paths,omitempty"`
 	// Seed makes the draws repeatable (0: random).
@@ -44,6 +47,7 @@ type faultState struct {
 	cfg              Faults
 	maintenanceUntil time.Time
 	rng              *rand.Rand
+	injected         int
 }
 
 type drawnFault struct {
@@ -75,13 +79,17 @@ func (e *Emulator) Faults() Faults {
 func (e *Emulator) drawFault(path string) drawnFault {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	f := e.faults
+	f := &e.faults
 	if f.rng == nil || (len(f.cfg.Paths) > 0 && !slices.Contains(f.cfg.Paths, path)) {
 		return drawnFault{}
 	}
 	out := drawnFault{latency: time.Duration(f.cfg.LatencyMS) * time.Millisecond}
+	if f.cfg.MaxFaults > 0 && f.injected >= f.cfg.MaxFaults {
+		return out
+	}
 	if time.Now().Before(f.maintenanceUntil) {
 		out.kind = faultMaintenance
+		f.injected++
 		return out
 	}
 	x := f.rng.Float64()
@@ -91,6 +99,7 @@ func (e *Emulator) drawFault(path string) drawnFault {
 	}{{f.cfg.DropRate, faultDrop}, {f.cfg.LostResponseRate, faultLostResponse}, {f.cfg.HTML502Rate, faultHTML502}, {f.cfg.Error500Rate, fault500}, {f.cfg.Error503Rate, fault503}} {
 		if x < c.rate {
 			out.kind = c.kind
+			f.injected++
 			return out
 		}
 		x -= c.rate

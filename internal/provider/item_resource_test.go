@@ -297,3 +297,44 @@ func TestAccItem_importRejectsBadIDs(t *testing.T) {
 		})
 	}
 }
+
+// A remove whose answer is lost went through at Plaid: the retry meets
+// ITEM_NOT_FOUND, and that is success, with the Item removed exactly once.
+func TestAccItem_lostRemoveAnswerStillDestroys(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	item := tg.NewItem(t)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy: func(s *terraform.State) error {
+			st := e.Item(item.ItemID)
+			if !st.Removed || st.RemoveCount != 1 {
+				return fmt.Errorf("item after destroy: %+v, want removed exactly once", st)
+			}
+			lost, notFound := 0, 0
+			for _, c := range e.Calls() {
+				if c.Path == "/item/remove" && c.Fault == "lost_response" {
+					lost++
+				}
+				if c.Path == "/item/remove" && c.ErrorCode == "ITEM_NOT_FOUND" {
+					notFound++
+				}
+			}
+			if lost != 1 || notFound != 1 {
+				return fmt.Errorf("saw %d lost answers and %d ITEM_NOT_FOUND retries, want 1 and 1", lost, notFound)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: itemConfig(tg, item.AccessToken, "")},
+			{
+				PreConfig: func() {
+					e.SetFaults(emulator.Faults{LostResponseRate: 1, MaxFaults: 1, Paths: []string{"/item/remove"}})
+				},
+				Config:  itemConfig(tg, item.AccessToken, ""),
+				Destroy: true,
+			},
+		},
+	})
+}
