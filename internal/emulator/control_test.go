@@ -72,14 +72,21 @@ func TestControlAPI(t *testing.T) {
 	}
 }
 
-func TestEmulator_webhookUpdateAndFire(t *testing.T) {
-	got := make(chan map[string]any, 4)
+// webhookReceiver is a loopback server that hands each webhook it gets to
+// the returned channel.
+func webhookReceiver(t *testing.T) (*httptest.Server, <-chan map[string]any) {
+	got := make(chan map[string]any, 8)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body map[string]any
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		got <- body
 	}))
-	defer hook.Close()
+	t.Cleanup(hook.Close)
+	return hook, got
+}
+
+func TestEmulator_webhookUpdateAndFire(t *testing.T) {
+	hook, got := webhookReceiver(t)
 	h := newHarness(t, emulator.Options{})
 	it := h.e.Seed(emulator.SeedOptions{})
 	expect := func(code string) map[string]any {

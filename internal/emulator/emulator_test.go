@@ -201,13 +201,7 @@ func TestEmulator_faults(t *testing.T) {
 }
 
 func TestEmulator_revokeSendsWebhook(t *testing.T) {
-	got := make(chan map[string]any, 1)
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		got <- body
-	}))
-	defer hook.Close()
+	hook, got := webhookReceiver(t)
 	h := newHarness(t, emulator.Options{})
 	it := h.e.Seed(emulator.SeedOptions{Webhook: hook.URL})
 	_ = h.e.Revoke(it.ItemID)

@@ -44,9 +44,15 @@ func Paths() []string {
 	return out
 }
 
+// credentialFields are part of every request body: Plaid accepts the
+// credentials there as well as in headers (see credentials).
+type credentialFields struct {
+	ClientID string `json:"client_id"`
+	Secret   string `json:"secret"`
+}
+
 type accessTokenBody struct {
-	ClientID    string `json:"client_id"`
-	Secret      string `json:"secret"`
+	credentialFields
 	AccessToken string `json:"access_token"`
 }
 
@@ -197,8 +203,7 @@ func (e *Emulator) itemAccessTokenInvalidate(r *request) (map[string]any, *apiEr
 
 func (e *Emulator) itemPublicTokenExchange(r *request) (map[string]any, *apiError) {
 	var body struct {
-		ClientID    string `json:"client_id"`
-		Secret      string `json:"secret"`
+		credentialFields
 		PublicToken string `json:"public_token"`
 	}
 	if err := r.decode(&body); err != nil {
@@ -222,8 +227,7 @@ func (e *Emulator) itemPublicTokenExchange(r *request) (map[string]any, *apiErro
 
 func (e *Emulator) institutionsGetByID(r *request) (map[string]any, *apiError) {
 	var body struct {
-		ClientID      string   `json:"client_id"`
-		Secret        string   `json:"secret"`
+		credentialFields
 		InstitutionID string   `json:"institution_id"`
 		CountryCodes  []string `json:"country_codes"`
 		Options       *struct {
@@ -254,8 +258,7 @@ func (e *Emulator) institutionsGetByID(r *request) (map[string]any, *apiError) {
 
 func (e *Emulator) sandboxPublicTokenCreate(r *request) (map[string]any, *apiError) {
 	var body struct {
-		ClientID        string   `json:"client_id"`
-		Secret          string   `json:"secret"`
+		credentialFields
 		InstitutionID   string   `json:"institution_id"`
 		InitialProducts []string `json:"initial_products"`
 		UserToken       *string  `json:"user_token"`
