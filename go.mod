@@ -1,6 +1,6 @@
 module github.com/ledgerline/terraform-provider-plaid
 
-go 1.26.8
+go 1.25.8
 
 require (
 	github.com/getkin/kin-openapi v0.152.0
@@ -10,7 +10,7 @@ require (
 	github.com/hashicorp/terraform-plugin-go v0.31.0
 	github.com/hashicorp/terraform-plugin-log v0.11.0
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
-	golang.org/x/time v0.16.0
+	golang.org/x/time v0.15.0
 )
 
 require (
