@@ -49,6 +49,9 @@ func TestControlAPI(t *testing.T) {
 	if _, st := h.control("GET", "/emulator/items/"+id, ``); st["removed"] != true || st["removed_by"] != "user" {
 		t.Errorf("state after revoke: %v", st)
 	}
+	if status, out := h.control("POST", "/emulator/items", ``); status != 201 || !isListOf(out["items"], 1) {
+		t.Errorf("seeding with an empty body (all defaults): %d %v", status, out)
+	}
 	if status, _ := h.control("POST", "/emulator/items/nope/revoke", ``); status != 404 {
 		t.Errorf("revoking an unknown item: %d", status)
 	}
@@ -168,4 +171,9 @@ func TestEmulator_droppedConnection(t *testing.T) {
 	if st := h.e.Item(it.ItemID); st.Removed {
 		t.Error("a dropped request must do nothing")
 	}
+}
+
+func isListOf(v any, n int) bool {
+	list, ok := v.([]any)
+	return ok && len(list) == n
 }
