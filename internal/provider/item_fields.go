@@ -49,8 +49,8 @@ var itemFieldDescriptions = map[string]string{
 func itemComputedAttributes() map[string]schema.Attribute {
 	attrs := map[string]schema.Attribute{}
 	for name, desc := range itemFieldDescriptions {
-		switch name {
-		case "products", "billed_products", "available_products", "consented_products":
+		switch {
+		case isProductSet(name):
 			attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc,
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}}
 		default:
@@ -87,4 +87,29 @@ func (f *itemFields) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics 
 		f.ErrorCode = types.StringValue(it.Error.ErrorCode)
 	}
 	return diags
+}
+
+// setUnknownToNull gives every field a known value when Plaid could not be
+// read, so that state can record an Item that exists.
+func (f *itemFields) setUnknownToNull(itemID string) {
+	f.ItemID = types.StringValue(itemID)
+	for _, s := range []*types.String{&f.InstitutionID, &f.InstitutionName, &f.Webhook, &f.ConsentExpirationTime, &f.UpdateType, &f.ErrorCode} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	for _, s := range []*types.Set{&f.Products, &f.BilledProducts, &f.AvailableProducts, &f.ConsentedProducts} {
+		if s.IsUnknown() {
+			*s = types.SetNull(types.StringType)
+		}
+	}
+}
+
+// isProductSet tells the itemFields that are sets of product names.
+func isProductSet(name string) bool {
+	switch name {
+	case "products", "billed_products", "available_products", "consented_products":
+		return true
+	}
+	return false
 }

@@ -60,6 +60,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	for name, a := range removalReasonAttributes() {
 		attrs[name] = a
 	}
+	attrs["webhook"] = webhookAttribute()
 	attrs["id"] = schema.StringAttribute{
 		Computed:            true,
 		MarkdownDescription: "The Item's `item_id`. Never the access token.",
@@ -110,12 +111,19 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	got, err := r.data.client.GetItem(ctx, plan.AccessToken.ValueString())
+	token := plan.AccessToken.ValueString()
+	got, err := r.data.client.GetItem(ctx, token)
 	if err != nil {
 		resp.Diagnostics.Append(adoptionFailed(err, r.data.environment)...)
 		return
 	}
-	resp.Diagnostics.Append(plan.fill(ctx, &got.Item)...)
+	configuredWebhook := plan.Webhook
+	_, diags = syncWebhook(ctx, r.data, token, configuredWebhook, &got.Item)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(plan.fillKeepingClearedWebhook(ctx, &got.Item, configuredWebhook)...)
 	plan.ID = plan.ItemID
 	tflog.Info(ctx, "Adopted Plaid Item", map[string]any{"item_id": got.Item.ItemID, "request_id": got.RequestID})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -132,37 +140,30 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	got, err := r.data.client.GetItem(ctx, state.AccessToken.ValueString())
-	if plaid.IsItemNotFound(err) {
-		resp.Diagnostics.Append(itemGoneWarning(state.ItemID.ValueString()))
+	gone, diags := refreshItem(ctx, r.data, state.AccessToken.ValueString(), &state.itemFields)
+	resp.Diagnostics.Append(diags...)
+	if gone {
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if plaid.HasCode(err, plaid.CodeInvalidAccessToken) {
-		// Not proof of removal, and failing here would block the way out
-		// (a removed block refreshes first): keep state as it was.
-		resp.Diagnostics.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",
-			invalidTokenDetail("Refreshing Item "+state.ItemID.ValueString()+" with /item/get", err, r.data.environment))
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err != nil {
-		addPlaidError(&resp.Diagnostics, "Could Not Read the Plaid Item", "Reading Item "+state.ItemID.ValueString()+" with /item/get", err, r.data.environment)
-		return
-	}
-	resp.Diagnostics.Append(state.fill(ctx, &got.Item)...)
 	state.ID = state.ItemID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only ever changes the removal reason or timeouts: everything else
-// is computed or forces replacement. Those settings live in state until
-// destroy, so no call to Plaid is needed.
+// Update changes the webhook through /item/webhook/update when its
+// configured value differs from the Item's; the removal reason and timeouts
+// only live in state until destroy, so they need no call to Plaid.
 func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan itemResourceModel
+	var plan, state itemResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(updateWebhookInPlace(ctx, r.data, plan.AccessToken.ValueString(), &plan.itemFields, &state.itemFields)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -196,37 +197,6 @@ func (r *itemResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("access_token"), token)...)
 }
 
-// configuredData unpacks the provider's data, which is nil until the
-// provider is configured (as during validation).
-func configuredData(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil
-	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
-		return nil
-	}
-	return data
-}
-
-// checkTokenEnvironment fails when a known token was issued in another
-// environment than the provider's.
-func checkTokenEnvironment(token types.String, env plaid.Environment, diags *diag.Diagnostics) {
-	if token.IsNull() || token.IsUnknown() {
-		return
-	}
-	tokenEnv, err := plaid.ParseToken(plaid.AccessToken, token.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", err.Error()+".")
-		return
-	}
-	if tokenEnv != env {
-		diags.AddAttributeError(path.Root("access_token"), "Access Token From Another Environment",
-			fmt.Sprintf("The access token was issued in Plaid's %s environment, but the provider is configured for %s, where Plaid would reject it. Set the provider's environment (or %s) to %q, or use a %s token.", tokenEnv, env, envEnvironment, tokenEnv, env))
-	}
-}
-
 // adoptionFailed explains why /item/get refused a token being adopted.
 func adoptionFailed(err error, env plaid.Environment) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -241,10 +211,4 @@ func adoptionFailed(err error, env plaid.Environment) diag.Diagnostics {
 		addPlaidError(&diags, "Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, env)
 	}
 	return diags
-}
-
-// itemGoneWarning tells the user why a resource left state on refresh.
-func itemGoneWarning(itemID string) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
-		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state; plan again to see what Terraform will do.", itemID))
 }

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// This file holds the Item lifecycle that plaid_item and plaid_sandbox_item
+// share: refresh, webhook changes and, in removal.go, removal. The two
+// resources differ only in how the Item comes to be.
+
+// configuredData unpacks the provider's data, which is nil until the
+// provider is configured (as during validation).
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
+}
+
+// checkTokenEnvironment fails when a known token was issued in another
+// environment than the provider's.
+func checkTokenEnvironment(token types.String, env plaid.Environment, diags *diag.Diagnostics) {
+	if token.IsNull() || token.IsUnknown() {
+		return
+	}
+	tokenEnv, err := plaid.ParseToken(plaid.AccessToken, token.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", err.Error()+".")
+		return
+	}
+	if tokenEnv != env {
+		diags.AddAttributeError(path.Root("access_token"), "Access Token From Another Environment",
+			fmt.Sprintf("The access token was issued in Plaid's %s environment, but the provider is configured for %s, where Plaid would reject it. Set the provider's environment (or %s) to %q, or use a %s token.", tokenEnv, env, envEnvironment, tokenEnv, env))
+	}
+}
+
+// itemGoneWarning tells the user why a resource left state on refresh.
+func itemGoneWarning(itemID string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
+		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state; plan again to see what Terraform will do.", itemID))
+}
+
+// webhookAttribute is the webhook of a resource: set, changed or cleared
+// in place through /item/webhook/update. Left out of the configuration, the
+// Item's current webhook is read and never overwritten.
+func webhookAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "The URL Plaid sends this Item's webhooks to. Setting or changing it calls `/item/webhook/update` in place (Plaid then sends `WEBHOOK_UPDATE_ACKNOWLEDGED` to the new URL); " +
+			"`\"\"` clears it. When left out, the Item's current webhook is read and never overwritten.",
+		Validators:    []validator.String{webhookURL()},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// webhookURL accepts "" (clear) or an absolute http(s) URL.
+func webhookURL() validator.String {
+	return stringCheck{
+		description: `must be "" or an http(s) URL`,
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if s == "" {
+				return
+			}
+			if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Webhook URL", `Expected an absolute http:// or https:// URL, or "" to clear the webhook.`)
+			}
+		},
+	}
+}
+
+// fillKeepingClearedWebhook sets fields from Plaid's answer. A webhook
+// cleared with "" comes back from Plaid as null; keeping "" keeps state what
+// the configuration says, so the plan stays empty.
+func (f *itemFields) fillKeepingClearedWebhook(ctx context.Context, it *plaid.Item, prior types.String) diag.Diagnostics {
+	diags := f.fill(ctx, it)
+	if it.Webhook == nil && !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
+		f.Webhook = types.StringValue("")
+	}
+	return diags
+}
+
+// refreshItem reads the Item into fields. It reports gone when Plaid
+// answers ITEM_NOT_FOUND, so that the caller removes the resource from state.
+// INVALID_ACCESS_TOKEN keeps state as it was, with a warning: it is not proof
+// of removal, and an error here would block the way out (a removed block
+// refreshes first).
+func refreshItem(ctx context.Context, data *providerData, token string, fields *itemFields) (gone bool, diags diag.Diagnostics) {
+	itemID := fields.ItemID.ValueString()
+	got, err := data.client.GetItem(ctx, token)
+	switch {
+	case plaid.IsItemNotFound(err):
+		diags.Append(itemGoneWarning(itemID))
+		return true, diags
+	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		diags.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",
+			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", err, data.environment))
+		return false, diags
+	case err != nil:
+		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data.environment)
+		return false, diags
+	}
+	diags.Append(fields.fillKeepingClearedWebhook(ctx, &got.Item, fields.Webhook)...)
+	return false, diags
+}
+
+// syncWebhook makes the Item's webhook what the configuration says: null
+// leaves it alone, "" clears it, a URL sets it. When it calls Plaid, it
+// replaces *it with Plaid's answer and reports changed.
+func syncWebhook(ctx context.Context, data *providerData, token string, configured types.String, it *plaid.Item) (changed bool, diags diag.Diagnostics) {
+	if configured.IsNull() || configured.IsUnknown() {
+		return false, diags
+	}
+	want := configured.ValueString()
+	current := ""
+	if it.Webhook != nil {
+		current = *it.Webhook
+	}
+	if want == current {
+		return false, diags
+	}
+	var arg *string
+	if want != "" {
+		arg = &want
+	}
+	resp, err := data.client.UpdateWebhook(ctx, token, arg)
+	if err != nil {
+		diags.Append(diag.NewAttributeErrorDiagnostic(path.Root("webhook"), "Could Not Update the Item's Webhook",
+			describePlaidError("Setting the webhook of Item "+it.ItemID+" with /item/webhook/update", err, data.environment)))
+		return false, diags
+	}
+	*it = resp.Item
+	return true, diags
+}
+
+// currentItem is the Item as state knows it, for syncWebhook when no fresh
+// read is needed.
+func (f *itemFields) currentItem() *plaid.Item {
+	return &plaid.Item{ItemID: f.ItemID.ValueString(), Webhook: f.Webhook.ValueStringPointer()}
+}
+
+// updateWebhookInPlace is Update's part for both resources: when the
+// planned webhook differs from state, change it at Plaid and take Plaid's
+// answer into plan.
+func updateWebhookInPlace(ctx context.Context, data *providerData, token string, plan, state *itemFields) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.Webhook.Equal(state.Webhook) {
+		return diags
+	}
+	it := state.currentItem()
+	changed, d := syncWebhook(ctx, data, token, plan.Webhook, it)
+	diags.Append(d...)
+	if !changed || diags.HasError() {
+		// No call: "" and null are the same to Plaid, and the plan
+		// already holds every other value from state.
+		return diags
+	}
+	diags.Append(plan.fillKeepingClearedWebhook(ctx, it, plan.Webhook)...)
+	return diags
+}
