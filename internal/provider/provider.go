@@ -104,9 +104,13 @@ func (p *plaidProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *plaidProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewItemResource,
+		NewSandboxItemResource,
 	}
 }
 
 func (p *plaidProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewItemDataSource,
+		NewInstitutionDataSource,
+	}
 }

@@ -1,0 +1,56 @@
+# Run with the provider pointed at the emulator (or Plaid's sandbox):
+#   PLAID_BASE_URL=http://127.0.0.1:8080 PLAID_CLIENT_ID=emulator-client-id \
+#   PLAID_SECRET=emulator-secret terraform test
+# `terraform test` destroys what each run created, which removes the Items.
+
+run "creates_the_requested_items" {
+  command = apply
+
+  variables {
+    item_count = 3
+  }
+
+  assert {
+    condition     = length(output.item_ids) == 3
+    error_message = "expected three sandbox Items"
+  }
+
+  assert {
+    condition     = alltrue([for t in plaid_sandbox_item.this[*].access_token : startswith(t, "access-sandbox-")])
+    error_message = "every Item should have a sandbox access token"
+  }
+
+  assert {
+    condition     = output.institution_name == "First Platypus Bank"
+    error_message = "the default institution is First Platypus Bank"
+  }
+}
+
+run "sets_the_webhook_in_place" {
+  command = apply
+
+  variables {
+    item_count = 3
+    webhook    = "https://hooks.example.com/plaid"
+  }
+
+  assert {
+    condition     = alltrue([for i in plaid_sandbox_item.this : i.webhook == "https://hooks.example.com/plaid"])
+    error_message = "every Item should carry the webhook"
+  }
+
+  assert {
+    condition     = alltrue([for i in plaid_sandbox_item.this : i.error_code == null])
+    error_message = "fresh sandbox Items are healthy"
+  }
+}
+
+run "refuses_too_many_items" {
+  command = plan
+
+  variables {
+    item_count = 500
+  }
+
+  expect_failures = [var.item_count]
+}

@@ -1,0 +1,243 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+var (
+	_ resource.Resource               = (*sandboxItemResource)(nil)
+	_ resource.ResourceWithConfigure  = (*sandboxItemResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*sandboxItemResource)(nil)
+)
+
+// NewSandboxItemResource returns the plaid_sandbox_item resource.
+func NewSandboxItemResource() resource.Resource { return &sandboxItemResource{} }
+
+// sandboxItemResource creates a sandbox Item (as Plaid Link would, with
+// test credentials) and removes it on destroy, like plaid_item.
+type sandboxItemResource struct {
+	data *providerData
+}
+
+type sandboxItemResourceModel struct {
+	ID                        types.String   `tfsdk:"id"`
+	AccessToken               types.String   `tfsdk:"access_token"`
+	InitialProducts           types.List     `tfsdk:"initial_products"`
+	OverrideUsername          types.String   `tfsdk:"override_username"`
+	OverridePassword          types.String   `tfsdk:"override_password"`
+	TransactionsDaysRequested types.Int64    `tfsdk:"transactions_days_requested"`
+	RemovalReasonCode         types.String   `tfsdk:"removal_reason_code"`
+	RemovalReasonNote         types.String   `tfsdk:"removal_reason_note"`
+	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
+	itemFields
+}
+
+func (r *sandboxItemResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_sandbox_item"
+}
+
+func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	attrs := itemComputedAttributes()
+	for name, a := range removalReasonAttributes() {
+		attrs[name] = a
+	}
+	attrs["webhook"] = webhookAttribute()
+	attrs["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "The Item's `item_id`. Never the access token.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["access_token"] = schema.StringAttribute{
+		Computed:            true,
+		Sensitive:           true,
+		MarkdownDescription: "The new Item's access token (`access-sandbox-...`), for tests that call Plaid with it.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["institution_id"] = schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(defaultSandboxInstitution),
+		MarkdownDescription: "The sandbox institution to connect, default `" + defaultSandboxInstitution + "` (First Platypus Bank). Changing it replaces the Item.",
+		PlanModifiers:       replace,
+	}
+	attrs["initial_products"] = schema.ListAttribute{
+		Optional:            true,
+		Computed:            true,
+		ElementType:         types.StringType,
+		Default:             listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{types.StringValue("transactions")})),
+		MarkdownDescription: "Products to initialise the Item with, default `[\"transactions\"]`. Changing them replaces the Item.",
+		Validators: []validator.List{
+			listvalidator.SizeAtLeast(1),
+			listvalidator.ValueStringsAre(stringvalidator.OneOf(sandboxInitialProducts...)),
+		},
+		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+	}
+	attrs["override_username"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Sandbox test username, such as `user_good` (Plaid's default) or `user_custom`. Changing it replaces the Item.",
+		PlanModifiers:       replace,
+	}
+	attrs["override_password"] = schema.StringAttribute{
+		Optional:            true,
+		Sensitive:           true,
+		MarkdownDescription: "Sandbox test password (Plaid's default is `pass_good`). Changing it replaces the Item.",
+		PlanModifiers:       replace,
+	}
+	attrs["transactions_days_requested"] = schema.Int64Attribute{
+		Optional:            true,
+		MarkdownDescription: "Days of transaction history to generate, 1 to 730 (Plaid's default is 90). Changing it replaces the Item.",
+		Validators:          []validator.Int64{int64validator.Between(1, 730)},
+		PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Creates a sandbox Item with `/sandbox/public_token/create` and `/item/public_token/exchange`, for tests that need a fresh Item, and removes it with `/item/remove` on destroy, " +
+			"exactly as `plaid_item` does (an Item already gone counts as destroyed). Sandbox only: with `environment = \"production\"` it fails at plan time.",
+		Attributes: attrs,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+const defaultSandboxInstitution = "ins_109508"
+
+// sandboxInitialProducts are the values Plaid's spec allows in
+// /sandbox/public_token/create's initial_products.
+var sandboxInitialProducts = []string{"assets", "auth", "cra_base_report", "cra_income_insights", "cra_lend_score", "cra_partner_insights", "cra_monitoring",
+	"identity", "income_verification", "investments_auth", "investments", "liabilities", "payment_initiation", "signal", "standing_orders", "statements", "transactions", "transfer"}
+
+func (r *sandboxItemResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, to create sandbox Items anywhere but in
+// the sandbox, where Plaid's endpoints would answer SANDBOX_ONLY.
+func (r *sandboxItemResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.environment == plaid.Sandbox {
+		return
+	}
+	resp.Diagnostics.AddError("Sandbox Items Need the Sandbox Environment",
+		"plaid_sandbox_item creates test Items with Plaid's sandbox-only endpoints, but the provider is configured for "+string(r.data.environment)+
+			". Use a provider configured with environment = \"sandbox\" (an alias works), or adopt existing production Items with plaid_item.")
+}
+
+func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan sandboxItemResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultItemReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	create := plaid.SandboxPublicTokenRequest{InstitutionID: plan.InstitutionID.ValueString()}
+	resp.Diagnostics.Append(plan.InitialProducts.ElementsAs(ctx, &create.InitialProducts, false)...)
+	opts := plaid.SandboxPublicTokenOptions{
+		Webhook:          plan.Webhook.ValueString(),
+		OverrideUsername: plan.OverrideUsername.ValueString(),
+		OverridePassword: plan.OverridePassword.ValueString(),
+	}
+	if days := plan.TransactionsDaysRequested; !days.IsNull() {
+		opts.Transactions = &plaid.SandboxTransactionsOpt{DaysRequested: int(days.ValueInt64())}
+	}
+	if opts != (plaid.SandboxPublicTokenOptions{}) {
+		create.Options = &opts
+	}
+	publicToken, err := r.data.client.CreateSandboxPublicToken(ctx, create)
+	if err != nil {
+		addPlaidError(&resp.Diagnostics, "Could Not Create the Sandbox Item", "Creating a sandbox Item at "+create.InstitutionID+" with /sandbox/public_token/create", err, r.data.environment)
+		return
+	}
+	exchanged, err := r.data.client.ExchangePublicToken(ctx, publicToken)
+	if err != nil {
+		addPlaidError(&resp.Diagnostics, "Could Not Exchange the Sandbox Public Token", "Exchanging the new Item's public token with /item/public_token/exchange", err, r.data.environment)
+		return
+	}
+	tflog.Info(ctx, "Created sandbox Item", map[string]any{"item_id": exchanged.ItemID, "request_id": exchanged.RequestID})
+
+	// From here on the Item exists: state records it even if reading it
+	// fails, so that it is never lost (Terraform keeps it as tainted).
+	plan.AccessToken = types.StringValue(exchanged.AccessToken)
+	plan.ID = types.StringValue(exchanged.ItemID)
+	configuredWebhook := plan.Webhook
+	got, err := r.data.client.GetItem(ctx, exchanged.AccessToken)
+	if err != nil {
+		plan.setUnknownToNull(exchanged.ItemID)
+		addPlaidError(&resp.Diagnostics, "Could Not Read the New Sandbox Item", "Reading the new Item "+exchanged.ItemID+" with /item/get", err, r.data.environment)
+	} else {
+		resp.Diagnostics.Append(plan.fillKeepingClearedWebhook(ctx, &got.Item, configuredWebhook)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *sandboxItemResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state sandboxItemResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultItemReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	gone, diags := refreshItem(ctx, r.data, state.AccessToken.ValueString(), &state.itemFields)
+	resp.Diagnostics.Append(diags...)
+	if gone {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+}
+
+func (r *sandboxItemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state sandboxItemResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultItemReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(updateWebhookInPlace(ctx, r.data, plan.AccessToken.ValueString(), &plan.itemFields, &state.itemFields)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *sandboxItemResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state sandboxItemResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultItemDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(removeItem(ctx, r.data, state.AccessToken.ValueString(), state.ItemID.ValueString(), state.RemovalReasonCode, state.RemovalReasonNote)...)
+}
