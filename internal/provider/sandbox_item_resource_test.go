@@ -35,6 +35,7 @@ func TestAccSandboxItem_lifecycleAndDataSources(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	item := "plaid_sandbox_item.test"
 	webhook := "https://hooks.example.com/plaid"
+	var firstItemID string
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -78,6 +79,30 @@ data "plaid_institution" "bank" {
 					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("country_codes"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("US")})),
 					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("oauth"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("products"), knownvalue.SetPartial([]knownvalue.Check{knownvalue.StringExact("transactions")})),
+				},
+				Check: func(s *terraform.State) error {
+					firstItemID = s.RootModule().Resources[item].Primary.Attributes["item_id"]
+					return nil
+				},
+			},
+			{
+				// Another institution is another Item: replaced, and the
+				// old one removed.
+				Config: sandboxItemConfig(tg, `  institution_id = "ins_109509"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(item, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(item, tfjsonpath.New("institution_name"), knownvalue.StringExact("First Gingham Credit Union")),
+				},
+				Check: func(s *terraform.State) error {
+					if tg.Emulator == nil {
+						return nil
+					}
+					if st := tg.Emulator.Item(firstItemID); !st.Removed || st.RemoveCount != 1 {
+						return fmt.Errorf("the replaced Item: %+v, want removed once", st)
+					}
+					return nil
 				},
 			},
 		},
