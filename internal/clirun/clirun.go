@@ -97,6 +97,18 @@ func New(ctx context.Context, dir string, files map[string]string) (*Workspace, 
 // Terraform runs one terraform command in the workspace and returns what it
 // printed (stdout and stderr together).
 func (w *Workspace) Terraform(ctx context.Context, args ...string) (string, error) {
+	cmd, out := w.Command(ctx, args...)
+	err := cmd.Run()
+	if err != nil {
+		err = fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
+	}
+	return out.String(), err
+}
+
+// Command prepares a terraform command without running it, for callers
+// that need to signal it while it runs. Its output collects in the buffer
+// (read it only after the command has ended).
+func (w *Workspace) Command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	cmd := exec.CommandContext(ctx, "terraform", args...)
 	cmd.Dir = w.Dir
 	cmd.Env = append(os.Environ(),
@@ -110,11 +122,7 @@ func (w *Workspace) Terraform(ctx context.Context, args ...string) (string, erro
 	cmd.Stdout = io.MultiWriter(&out, w.Transcript)
 	cmd.Stderr = io.MultiWriter(&out, w.Transcript)
 	fmt.Fprintf(w.Transcript, "\n$ terraform %s\n", strings.Join(args, " "))
-	err := cmd.Run()
-	if err != nil {
-		err = fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
-	}
-	return out.String(), err
+	return cmd, &out
 }
 
 // CopyFiles reads the .tf files of dir, for New.

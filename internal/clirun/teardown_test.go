@@ -1,0 +1,178 @@
+package clirun_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+)
+
+// adoptMany seeds n Items and a workspace adopting them with
+// examples/adopt-many (tokens in the sensitive TF_VAR_access_tokens map).
+func adoptMany(ctx context.Context, t *testing.T, n int, srv *emulator.Server) (*clirun.Workspace, map[string]emulator.SeededItem) {
+	t.Helper()
+	ws := exampleWorkspace(ctx, t, "adopt-many", srv)
+	items := map[string]emulator.SeededItem{}
+	tokens := map[string]string{}
+	for i := range n {
+		label := fmt.Sprintf("item%03d", i)
+		items[label] = srv.Seed(emulator.SeedOptions{})
+		tokens[label] = items[label].AccessToken
+	}
+	setTokens(ws, tokens)
+	if out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return ws, items
+}
+
+// setTokens replaces TF_VAR_access_tokens in the workspace's environment.
+func setTokens(ws *clirun.Workspace, tokens map[string]string) {
+	raw, _ := json.Marshal(tokens)
+	env := ws.Env[:0:0]
+	for _, kv := range ws.Env {
+		if !strings.HasPrefix(kv, "TF_VAR_access_tokens=") {
+			env = append(env, kv)
+		}
+	}
+	ws.Env = append(env, "TF_VAR_access_tokens="+string(raw))
+}
+
+func stateList(ctx context.Context, t *testing.T, ws *clirun.Workspace) []string {
+	t.Helper()
+	out, err := ws.Terraform(ctx, "state", "list")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	lines := strings.Fields(out)
+	sort.Strings(lines)
+	return lines
+}
+
+// When some tokens are rejected for good (rotated), destroy fails naming
+// exactly those Items, state keeps exactly those, every other Item is
+// removed; after the user follows the guidance (state rm, import with the
+// new token), a second destroy converges.
+func TestCLI_partialFailureThenConverge(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := startEmulator(t)
+	ws, items := adoptMany(ctx, t, 40, srv)
+
+	rotated := map[string]string{} // label -> new token
+	for _, label := range []string{"item003", "item011", "item017", "item029", "item036"} {
+		token, err := srv.Rotate(items[label].ItemID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rotated[label] = token
+	}
+	out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color")
+	if err == nil {
+		t.Fatalf("destroy succeeded with 5 rotated tokens:\n%s", out)
+	}
+	named := map[string]bool{}
+	for _, m := range regexp.MustCompile(`Removing Item (\S+) with /item/remove failed`).FindAllStringSubmatch(out, -1) {
+		named[m[1]] = true
+	}
+	var want []string
+	for label := range rotated {
+		want = append(want, fmt.Sprintf("plaid_item.adopted[%q]", label))
+		if !named[items[label].ItemID] {
+			t.Errorf("the failure does not name rotated Item %s (%s)", items[label].ItemID, label)
+		}
+	}
+	if len(named) != len(rotated) {
+		t.Errorf("the failure names %d Items, want exactly the %d rotated ones", len(named), len(rotated))
+	}
+	sort.Strings(want)
+	if got := stateList(ctx, t, ws); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("state after the failed destroy:\n%v\nwant exactly:\n%v", got, want)
+	}
+	for label, it := range items {
+		st := srv.Item(it.ItemID)
+		_, isRotated := rotated[label]
+		if isRotated == st.Removed || st.RemoveCount > 1 {
+			t.Errorf("%s: %+v (rotated=%v)", label, st, isRotated)
+		}
+	}
+
+	// The fix the diagnostic gives: forget the old token, import the new.
+	for label, token := range rotated {
+		addr := fmt.Sprintf("plaid_item.adopted[%q]", label)
+		if out, err := ws.Terraform(ctx, "state", "rm", addr); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		ws.Env = append(ws.Env, "NEW_TOKEN="+token)
+		if out, err := ws.Terraform(ctx, "import", "-no-color", addr, "env:NEW_TOKEN"); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		ws.Env = ws.Env[:len(ws.Env)-1]
+	}
+	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("the second destroy did not converge: %v\n%s", err, out)
+	}
+	if got := stateList(ctx, t, ws); len(got) != 0 {
+		t.Errorf("state after the second destroy: %v", got)
+	}
+	requireAllRemovedOnce(t, srv, len(items))
+}
+
+// SIGINT in the middle of a 200-Item destroy, then destroy again: it
+// converges, nothing is lost, no Item is removed twice.
+func TestCLI_interruptedDestroyConverges(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := startEmulator(t)
+	ws, items := adoptMany(ctx, t, 200, srv)
+	// Slow removes down so that the interrupt lands mid-destroy.
+	srv.SetFaults(emulator.Faults{LatencyMS: 100, Paths: []string{"/item/remove"}})
+
+	cmd, out := ws.Command(ctx, "destroy", "-auto-approve", "-no-color")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	removedSoFar := func() int {
+		n := 0
+		for _, it := range srv.Items() {
+			if it.Removed {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for removedSoFar() < 30 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	atInterrupt := removedSoFar()
+	if err == nil || atInterrupt >= len(items) {
+		t.Fatalf("the interrupt did not land mid-destroy (err=%v, %d of %d removed):\n%s", err, atInterrupt, len(items), out)
+	}
+	left := stateList(ctx, t, ws)
+	if len(left)+atInterrupt < len(items) {
+		t.Errorf("lost track of Items: %d left in state + %d removed < %d", len(left), atInterrupt, len(items))
+	}
+	t.Logf("interrupted with %d of %d removed; %d left in state", atInterrupt, len(items), len(left))
+
+	srv.SetFaults(emulator.Faults{})
+	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("the destroy after the interrupt did not converge: %v\n%s", err, out)
+	}
+	if got := stateList(ctx, t, ws); len(got) != 0 {
+		t.Errorf("state after the second destroy: %v", got)
+	}
+	requireAllRemovedOnce(t, srv, len(items))
+}
