@@ -49,7 +49,16 @@ func (c *Client) GetItem(ctx context.Context, accessToken string) (*ItemResponse
 	if err := c.call(ctx, "/item/get", accessTokenRequest{accessToken}, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &out, out.requireItemID("/item/get")
+}
+
+// requireItemID refuses an answer without the Item's id: recording an Item
+// with an empty id would lose it.
+func (r *ItemResponse) requireItemID(path string) error {
+	if r.Item.ItemID == "" {
+		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of " + path + " has no item.item_id"}
+	}
+	return nil
 }
 
 // RemoveReason is the optional explanation sent with /item/remove. Empty
@@ -93,7 +102,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, accessToken string, webhook 
 	if err := c.call(ctx, "/item/webhook/update", webhookUpdateRequest{accessToken, webhook}, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return &out, out.requireItemID("/item/webhook/update")
 }
 
 // InvalidateResponse is the answer of /item/access_token/invalidate.

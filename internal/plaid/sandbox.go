@@ -53,6 +53,9 @@ func (c *Client) ExchangePublicToken(ctx context.Context, publicToken string) (*
 	if err := c.call(ctx, "/item/public_token/exchange", publicTokenRequest{publicToken}, &out); err != nil {
 		return nil, err
 	}
+	if out.AccessToken == "" || out.ItemID == "" {
+		return nil, &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of /item/public_token/exchange lacks access_token or item_id"}
+	}
 	return &out, nil
 }
 
