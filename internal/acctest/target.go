@@ -46,6 +46,7 @@ func NewTarget(t testing.TB, opts ...emulator.Options) *Target {
 	if RealSandboxRequested() {
 		tg := &Target{URL: plaid.Sandbox.BaseURL(), ClientID: os.Getenv("PLAID_CLIENT_ID"), Secret: os.Getenv("PLAID_SECRET")}
 		tg.Client = newClient(t, tg)
+		RegisterSecret("the client secret", tg.Secret)
 		return tg
 	}
 	o := emulator.Options{}
@@ -58,9 +59,17 @@ func NewTarget(t testing.TB, opts ...emulator.Options) *Target {
 	}
 	e := emulator.New(o)
 	srv := httptest.NewServer(e.Handler())
+	// The secret reaches the provider as users should pass it, through
+	// PLAID_SECRET: a literal in the configuration would be logged by the
+	// test framework along with the configuration.
+	t.Setenv("PLAID_SECRET", o.Secret)
 	tg := &Target{Emulator: e, URL: srv.URL, ClientID: e.ClientID(), Secret: e.Secret()}
 	tg.Client = newClient(t, tg)
+	RegisterSecret("the client secret", e.Secret())
 	t.Cleanup(func() {
+		for _, token := range e.IssuedTokens() {
+			RegisterSecret("a token the emulator issued", token)
+		}
 		srv.Close()
 		e.Close()
 	})
@@ -110,21 +119,35 @@ func (tg *Target) RequireEmulator(t testing.TB) *emulator.Emulator {
 	return tg.Emulator
 }
 
-// ProviderConfig is a provider block for the target.
+// TokenVariable is the expression configurations use for the token of the
+// Item NewItem made: a sensitive variable set through TF_VAR_plaid_token,
+// as users pass tokens, never a literal the test framework would log.
+const TokenVariable = "var.plaid_token"
+
+// ProviderConfig is a provider block for the target (its secret comes from
+// PLAID_SECRET), with the declaration of TokenVariable.
 func (tg *Target) ProviderConfig(extra ...string) string {
-	cfg := fmt.Sprintf("provider \"plaid\" {\n  base_url  = %q\n  client_id = %q\n  secret    = %q\n", tg.URL, tg.ClientID, tg.Secret)
+	cfg := fmt.Sprintf("variable \"plaid_token\" {\n  type      = string\n  sensitive = true\n  default   = null\n}\n\nprovider \"plaid\" {\n  base_url  = %q\n  client_id = %q\n", tg.URL, tg.ClientID)
 	for _, line := range extra {
 		cfg += "  " + line + "\n"
 	}
 	return cfg + "}\n"
 }
 
-// NewItem makes a live sandbox Item and returns it: seeded directly into the
-// emulator, or created through Plaid's sandbox endpoints.
+// UseToken makes token the value of TokenVariable for this test.
+func (tg *Target) UseToken(t testing.TB, token string) {
+	t.Setenv("TF_VAR_plaid_token", token)
+}
+
+// NewItem makes a live sandbox Item, makes its token the value of
+// TokenVariable, and returns it: seeded directly into the emulator, or
+// created through Plaid's sandbox endpoints.
 func (tg *Target) NewItem(t testing.TB) emulator.SeededItem {
 	t.Helper()
 	if tg.Emulator != nil {
-		return tg.Emulator.Seed(emulator.SeedOptions{})
+		it := tg.Emulator.Seed(emulator.SeedOptions{})
+		tg.UseToken(t, it.AccessToken)
+		return it
 	}
 	ctx := context.Background()
 	pub, err := tg.Client.CreateSandboxPublicToken(ctx, plaid.SandboxPublicTokenRequest{InstitutionID: emulator.DefaultInstitutionID, InitialProducts: []string{"transactions"}})
@@ -135,6 +158,8 @@ func (tg *Target) NewItem(t testing.TB) emulator.SeededItem {
 	if err != nil {
 		t.Fatalf("exchanging the public token: %v", err)
 	}
+	RegisterSecret("a sandbox access token", ex.AccessToken)
+	tg.UseToken(t, ex.AccessToken)
 	t.Cleanup(func() { _, _ = tg.Client.RemoveItem(context.Background(), ex.AccessToken, plaid.RemoveReason{}) })
 	return emulator.SeededItem{ItemID: ex.ItemID, AccessToken: ex.AccessToken}
 }

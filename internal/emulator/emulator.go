@@ -282,6 +282,21 @@ func (e *Emulator) ResetLogin(itemID string) error {
 	return nil
 }
 
+// IssuedTokens returns every access and public token the emulator ever
+// issued, rotated and used ones included, for leak scans.
+func (e *Emulator) IssuedTokens() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.accessTokens)+len(e.publicTokens))
+	for t := range e.accessTokens {
+		out = append(out, t)
+	}
+	for t := range e.publicTokens {
+		out = append(out, t)
+	}
+	return out
+}
+
 // ItemIDForToken resolves a token to its item_id ("" when unknown).
 func (e *Emulator) ItemIDForToken(token string) string {
 	e.mu.Lock()

@@ -36,23 +36,29 @@ func plaidErrorBody(errType, code string) string {
 	return fmt.Sprintf(`{"error_type":%q,"error_code":%q,"error_message":"m","display_message":null,"request_id":"req-42"}`, errType, code)
 }
 
-const validSandboxToken = "access-sandbox-5f2c1a9e-1111-4222-8333-444455556666"
+const (
+	validSandboxToken = "access-sandbox-5f2c1a9e-1111-4222-8333-444455556666"
+	stubSecret        = "stub-secret-7d41c0e2b9"
+)
+
+func init() { acctest.RegisterSecret("the stub server's secret", stubSecret) }
 
 // Bad configurations and bad server answers: each gives a clear
 // diagnostic, on the attribute at fault where there is one, and never a
 // panic. Config cases fail at plan time without calling Plaid.
 func TestAccBadInput(t *testing.T) {
 	tg := acctest.NewTarget(t)
-	item := tg.NewItem(t)
+	tg.NewItem(t)
 	resourceWith := func(attrs string) string {
-		return fmt.Sprintf("resource \"plaid_item\" \"test\" {\n  access_token = %q\n%s\n}\n", item.AccessToken, attrs)
+		return fmt.Sprintf("resource \"plaid_item\" \"test\" {\n  access_token = var.plaid_token\n%s\n}\n", attrs)
 	}
 	token := func(tok string) string {
 		return fmt.Sprintf("resource \"plaid_item\" \"test\" {\n  access_token = %q\n}\n", tok)
 	}
 	stubConfig := func(t *testing.T, status int, contentType, body string) string {
 		srv, _ := stubPlaid(t, status, contentType, body)
-		return fmt.Sprintf("provider \"plaid\" {\n  base_url    = %q\n  client_id   = \"id\"\n  secret      = \"s\"\n  max_retries = 0\n}\n", srv.URL) + token(validSandboxToken)
+		t.Setenv("PLAID_SECRET", stubSecret)
+		return fmt.Sprintf("provider \"plaid\" {\n  base_url    = %q\n  client_id   = \"id\"\n  max_retries = 0\n}\n", srv.URL) + token(validSandboxToken)
 	}
 
 	type badCase struct {
@@ -148,11 +154,12 @@ func TestAccBadInput(t *testing.T) {
 // CREDITS_EXHAUSTED is a 429 that retrying cannot cure: one call, then a
 // diagnostic that says so.
 func TestAccBadInput_creditsExhaustedIsNotRetried(t *testing.T) {
+	t.Setenv("PLAID_SECRET", stubSecret)
 	srv, calls := stubPlaid(t, 429, "application/json", plaidErrorBody("RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED"))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      fmt.Sprintf("provider \"plaid\" {\n  base_url = %q\n  client_id = \"id\"\n  secret = \"s\"\n}\n", srv.URL) + fmt.Sprintf("resource \"plaid_item\" \"test\" {\n  access_token = %q\n}\n", validSandboxToken),
+			Config:      fmt.Sprintf("provider \"plaid\" {\n  base_url = %q\n  client_id = \"id\"\n}\n", srv.URL) + fmt.Sprintf("resource \"plaid_item\" \"test\" {\n  access_token = %q\n}\n", validSandboxToken),
 			ExpectError: regexp.MustCompile(`(?s)CREDITS_EXHAUSTED.*retrying\s+will\s+not\s+help`),
 		}},
 	})

@@ -17,14 +17,22 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
 
+// itemConfig adopts the Item whose token is the HCL expression token:
+// acctest.TokenVariable for real tokens, lit(...) for made-up ones.
 func itemConfig(tg *acctest.Target, token, extra string) string {
 	return tg.ProviderConfig() + fmt.Sprintf(`
 resource "plaid_item" "test" {
-  access_token = %q
+  access_token = %s
 %s
 }
 `, token, extra)
 }
+
+// lit quotes a made-up token as an HCL literal. Real tokens never appear
+// as literals: the test framework logs configurations.
+func lit(s string) string { return fmt.Sprintf("%q", s) }
+
+const tokenVar = acctest.TokenVariable
 
 // Adopting, importing and verifying, changing the reason in place with no
 // call to Plaid, and a destroy that sends the reason and really removes.
@@ -32,6 +40,7 @@ func TestAccItem_adoptImportReasonDestroy(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	item := tg.NewItem(t)
 	callsBeforeUpdate := 0
+	acctest.ExemptFromLeakScan(item.AccessToken, "TestAccItem_adoptImportReasonDestroy imports by the raw token, which Terraform itself prints and logs as the import ID; the docs recommend env:NAME for that reason")
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -41,7 +50,7 @@ func TestAccItem_adoptImportReasonDestroy(t *testing.T) {
 		),
 		Steps: []resource.TestStep{
 			{
-				Config: itemConfig(tg, item.AccessToken, `  removal_reason_code = "OTHER"`),
+				Config: itemConfig(tg, tokenVar, `  removal_reason_code = "OTHER"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
 					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("item_id"), knownvalue.StringExact(item.ItemID)),
@@ -66,7 +75,7 @@ func TestAccItem_adoptImportReasonDestroy(t *testing.T) {
 						callsBeforeUpdate = len(tg.Emulator.Calls())
 					}
 				},
-				Config: itemConfig(tg, item.AccessToken, `
+				Config: itemConfig(tg, tokenVar, `
   removal_reason_code = "FRAUD_OTHER"
   removal_reason_note = "closed by the security team"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -87,7 +96,7 @@ func TestAccItem_revokedBehindTerraformsBack(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	e := tg.RequireEmulator(t)
 	item := tg.NewItem(t)
-	config := itemConfig(tg, item.AccessToken, "")
+	config := itemConfig(tg, tokenVar, "")
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -118,7 +127,7 @@ func TestAccItem_rotatedTokenFailsDestroyWithGuidance(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	e := tg.RequireEmulator(t)
 	item := tg.NewItem(t)
-	config := itemConfig(tg, item.AccessToken, "")
+	config := itemConfig(tg, tokenVar, "")
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -155,17 +164,17 @@ removed {
 // before any call to Plaid.
 func TestAccItem_planTimeChecks(t *testing.T) {
 	tg := acctest.NewTarget(t)
-	item := tg.NewItem(t)
+	tg.NewItem(t)
 	cases := []struct {
 		name, config string
 		want         *regexp.Regexp
 	}{
-		{"token of another environment", itemConfig(tg, "access-production-0b6f2b1e-0000-4000-8000-000000000000", ""), regexp.MustCompile(`(?s)Access Token From Another Environment.*production`)},
-		{"not a token", itemConfig(tg, "public-sandbox-0b6f2b1e-0000-4000-8000-000000000000", ""), regexp.MustCompile(`Invalid Plaid Access Token`)},
-		{"development token", itemConfig(tg, "access-development-0b6f2b1e-0000-4000-8000-000000000000", ""), regexp.MustCompile(`(?s)development.*shut\s+down`)},
-		{"unknown reason code", itemConfig(tg, item.AccessToken, `  removal_reason_code = "BORED"`), regexp.MustCompile(`(?s)removal_reason_code.*FRAUD_FIRST_PARTY`)},
-		{"note too long", itemConfig(tg, item.AccessToken, fmt.Sprintf("  removal_reason_note = %q", strings.Repeat("x", 513))), regexp.MustCompile(`(?s)removal_reason_note.*512`)},
-		{"development environment", tg.ProviderConfig(`environment = "development"`) + `resource "plaid_item" "test" { access_token = "` + item.AccessToken + `" }`, regexp.MustCompile(`(?s)development.*shut\s+down.*2024`)},
+		{"token of another environment", itemConfig(tg, lit("access-production-0b6f2b1e-0000-4000-8000-000000000000"), ""), regexp.MustCompile(`(?s)Access Token From Another Environment.*production`)},
+		{"not a token", itemConfig(tg, lit("public-sandbox-0b6f2b1e-0000-4000-8000-000000000000"), ""), regexp.MustCompile(`Invalid Plaid Access Token`)},
+		{"development token", itemConfig(tg, lit("access-development-0b6f2b1e-0000-4000-8000-000000000000"), ""), regexp.MustCompile(`(?s)development.*shut\s+down`)},
+		{"unknown reason code", itemConfig(tg, tokenVar, `  removal_reason_code = "BORED"`), regexp.MustCompile(`(?s)removal_reason_code.*FRAUD_FIRST_PARTY`)},
+		{"note too long", itemConfig(tg, tokenVar, fmt.Sprintf("  removal_reason_note = %q", strings.Repeat("x", 513))), regexp.MustCompile(`(?s)removal_reason_note.*512`)},
+		{"development environment", tg.ProviderConfig(`environment = "development"`) + `resource "plaid_item" "test" { access_token = var.plaid_token }`, regexp.MustCompile(`(?s)development.*shut\s+down.*2024`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,7 +249,7 @@ func TestAccItem_importFromEnvironmentVariable(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	item := tg.NewItem(t)
 	t.Setenv("PLAID_TEST_IMPORT_TOKEN", item.AccessToken)
-	config := itemConfig(tg, item.AccessToken, "")
+	config := itemConfig(tg, tokenVar, "")
 
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -276,7 +285,7 @@ func TestAccItem_importFromEnvironmentVariable(t *testing.T) {
 
 func TestAccItem_importRejectsBadIDs(t *testing.T) {
 	tg := acctest.NewTarget(t)
-	item := tg.NewItem(t)
+	tg.NewItem(t)
 	t.Setenv("PLAID_TEST_EMPTY", "")
 	for name, tc := range map[string]struct{ id, want string }{
 		"unset variable": {"env:PLAID_TEST_EMPTY", `PLAID_TEST_EMPTY.*not set`},
@@ -287,7 +296,7 @@ func TestAccItem_importRejectsBadIDs(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps: []resource.TestStep{{
-					Config:        itemConfig(tg, item.AccessToken, ""),
+					Config:        itemConfig(tg, tokenVar, ""),
 					ResourceName:  "plaid_item.test",
 					ImportState:   true,
 					ImportStateId: tc.id,
@@ -327,12 +336,12 @@ func TestAccItem_lostRemoveAnswerStillDestroys(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{Config: itemConfig(tg, item.AccessToken, "")},
+			{Config: itemConfig(tg, tokenVar, "")},
 			{
 				PreConfig: func() {
 					e.SetFaults(emulator.Faults{LostResponseRate: 1, MaxFaults: 1, Paths: []string{"/item/remove"}})
 				},
-				Config:  itemConfig(tg, item.AccessToken, ""),
+				Config:  itemConfig(tg, tokenVar, ""),
 				Destroy: true,
 			},
 		},

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -39,6 +40,10 @@ func runTests(m *testing.M) int {
 		}
 	}
 	code := m.Run()
+	if err := acctest.WriteLeakScanList(); err != nil {
+		fmt.Println("leak scan list:", err)
+		code = 1
+	}
 	if !acctest.ReportContract("provider") && code == 0 {
 		code = 1
 	}

@@ -121,11 +121,11 @@ func TestAccItemDataSource_statusAndLoginRequired(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + fmt.Sprintf(`
+			Config: tg.ProviderConfig() + `
 data "plaid_item" "read" {
-  access_token = %q
+  access_token = var.plaid_token
 }
-`, item.AccessToken),
+`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
 				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("error_code"), knownvalue.StringExact("ITEM_LOGIN_REQUIRED")),
@@ -187,7 +187,7 @@ func TestAccPlanTimeErrors_sandboxAndDataSources(t *testing.T) {
 		"days out of range":          {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { transactions_days_requested = 731 }`, true, `between 1 and 730`},
 		"bad webhook":                {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { webhook = "ftp://x" }`, true, `Invalid Webhook URL`},
 		"unknown institution":        {tg.ProviderConfig() + `data "plaid_institution" "x" { institution_id = "ins_0" }`, false, `No Such Plaid Institution`},
-		"data source, removed item":  {tg.ProviderConfig() + fmt.Sprintf(`data "plaid_item" "x" { access_token = %q }`, gone.AccessToken), false, `Plaid Item No Longer Exists`},
+		"data source, removed item":  {tg.ProviderConfig() + `data "plaid_item" "x" { access_token = var.plaid_token }`, false, `Plaid Item No Longer Exists`},
 		"unknown sandbox product":    {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { initial_products = ["telepathy"] }`, true, `initial_products.*transactions`},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -32,16 +33,27 @@ func seedFleet(e *emulator.Emulator, n, bystanders int) fleet {
 	return f
 }
 
-// config adopts the fleet with for_each over a map, as users do.
-func (f fleet) config(tg *acctest.Target, providerExtra ...string) string {
-	var b strings.Builder
-	b.WriteString(tg.ProviderConfig(providerExtra...))
-	b.WriteString("\nlocals {\n  tokens = {\n")
+// config adopts the fleet with for_each over a sensitive map variable, as
+// users do; the tokens arrive through TF_VAR_fleet_tokens.
+func (f fleet) config(t *testing.T, tg *acctest.Target, providerExtra ...string) string {
+	tokens := map[string]string{}
 	for i, it := range f.items {
-		fmt.Fprintf(&b, "    item%03d = %q\n", i, it.AccessToken)
+		tokens[fmt.Sprintf("item%03d", i)] = it.AccessToken
 	}
-	b.WriteString("  }\n}\n\nresource \"plaid_item\" \"fleet\" {\n  for_each            = local.tokens\n  access_token        = each.value\n  removal_reason_code = \"OTHER\"\n}\n")
-	return b.String()
+	raw, _ := json.Marshal(tokens)
+	t.Setenv("TF_VAR_fleet_tokens", string(raw))
+	return tg.ProviderConfig(providerExtra...) + `
+variable "fleet_tokens" {
+  type      = map(string)
+  sensitive = true
+}
+
+resource "plaid_item" "fleet" {
+  for_each            = toset(nonsensitive(keys(var.fleet_tokens)))
+  access_token        = var.fleet_tokens[each.key]
+  removal_reason_code = "OTHER"
+}
+`
 }
 
 // checkFleetRemoved: every Item of the fleet removed exactly once, state
@@ -132,7 +144,7 @@ func TestAccItem_teardownFaultMatrix(t *testing.T) {
 			f := seedFleet(e, n, 10)
 			e.SetFaults(sc.faults)
 			providerExtra := append([]string{"max_retries = 15"}, sc.provider...)
-			config := f.config(tg, providerExtra...)
+			config := f.config(t, tg, providerExtra...)
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				CheckDestroy:             f.checkFleetRemoved(e),

@@ -50,6 +50,7 @@ func TestAccItem_webhookInPlace(t *testing.T) {
 	hooks := newHookServer(t)
 	original, changed := hooks.URL+"/original", hooks.URL+"/changed"
 	item := e.Seed(emulator.SeedOptions{Webhook: original})
+	tg.UseToken(t, item.AccessToken)
 	webhookUpdates := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			n := 0
@@ -86,12 +87,12 @@ func TestAccItem_webhookInPlace(t *testing.T) {
 		CheckDestroy:             tg.CheckItemsRemoved("plaid_item"),
 		Steps: []resource.TestStep{
 			{
-				Config:            itemConfig(tg, item.AccessToken, ""),
+				Config:            itemConfig(tg, tokenVar, ""),
 				ConfigStateChecks: webhookIs(original),
 				Check:             resource.ComposeTestCheckFunc(webhookUpdates(0), atEmulator(&original)),
 			},
 			{
-				Config:            itemConfig(tg, item.AccessToken, fmt.Sprintf("  webhook = %q", changed)),
+				Config:            itemConfig(tg, tokenVar, fmt.Sprintf("  webhook = %q", changed)),
 				ConfigPlanChecks:  inPlace,
 				ConfigStateChecks: webhookIs(changed),
 				Check: resource.ComposeTestCheckFunc(webhookUpdates(1), atEmulator(&changed), func(*terraform.State) error {
@@ -103,14 +104,14 @@ func TestAccItem_webhookInPlace(t *testing.T) {
 				}),
 			},
 			{
-				Config:            itemConfig(tg, item.AccessToken, `  webhook = ""`),
+				Config:            itemConfig(tg, tokenVar, `  webhook = ""`),
 				ConfigPlanChecks:  inPlace,
 				ConfigStateChecks: webhookIs(""),
 				Check:             resource.ComposeTestCheckFunc(webhookUpdates(2), atEmulator(nil)),
 			},
 			{
 				// Leaving webhook out again changes nothing.
-				Config:           itemConfig(tg, item.AccessToken, ""),
+				Config:           itemConfig(tg, tokenVar, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            webhookUpdates(2),
 			},
