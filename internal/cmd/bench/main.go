@@ -124,7 +124,15 @@ func run(nList, out string) error {
 	if err := os.WriteFile(filepath.Join(out, "bench", "time-vs-n.svg"), []byte(plot(runs)), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "BENCHMARKS.md"), []byte(report(ctx, runs)), 0o644)
+	if err := os.WriteFile(filepath.Join(out, "BENCHMARKS.md"), []byte(report(ctx, runs)), 0o644); err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if len(r.Problems) > 0 {
+			return fmt.Errorf("%s, N=%d: %s", r.Setting.Name, r.N, strings.Join(r.Problems, "; "))
+		}
+	}
+	return nil
 }
 
 // setFloors fills in each phase's floor from the 0 ms run at the same N.

@@ -42,9 +42,13 @@ func plot(runs []Run) string {
 		// Axes, ticks and grid.
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", px(0), py(0), px(maxN), py(0))
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", px(0), py(0), px(0), py(maxT))
+		label := "%.0f"
+		if maxT < 10 {
+			label = "%.1f"
+		}
 		for k := 0; k <= 5; k++ {
 			t := maxT * float64(k) / 5
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/><text x="%.1f" y="%.1f" text-anchor="end">%.0f</text>`+"\n", px(0), py(t), px(maxN), py(t), px(0)-5, py(t)+4, t)
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/><text x="%.1f" y="%.1f" text-anchor="end">`+label+`</text>`+"\n", px(0), py(t), px(maxN), py(t), px(0)-5, py(t)+4, t)
 			n := maxN * k / 5
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%d</text>`+"\n", px(n), py(0)+16, n)
 		}

@@ -74,7 +74,7 @@ func benchOne(ctx context.Context, prov *clirun.Provider, dir string, s Setting,
 		"TF_VAR_access_tokens=" + string(raw),
 	}
 	if !s.RateLimited {
-		ws.Env = append(ws.Env, "TF_VAR_requests_per_minute=1000000")
+		ws.Env = append(ws.Env, "TF_VAR_requests_per_minute=100000")
 	}
 
 	// Adopt: a fresh state has nothing to refresh; each Item costs one
