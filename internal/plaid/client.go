@@ -134,12 +134,12 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 // token. Masks live on a context, and Terraform gives every RPC a new one,
 // so they are added here, where every request passes, not once at start-up.
 func (c *Client) maskSecrets(ctx context.Context) context.Context {
+	// MaskLog* masks messages and field values alike; each call copies the
+	// logger's options, so two calls, not four.
 	if c.cfg.Secret != "" {
 		ctx = tflog.MaskLogStrings(ctx, c.cfg.Secret)
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, c.cfg.Secret)
 	}
-	ctx = tflog.MaskMessageRegexes(ctx, tokenPattern)
-	return tflog.MaskAllFieldValuesRegexes(ctx, tokenPattern)
+	return tflog.MaskLogRegexes(ctx, tokenPattern)
 }
 
 // TransportError is a request that got no HTTP answer: a refused or dropped

@@ -67,8 +67,26 @@ type Run struct {
 
 func main() {
 	ns := flag.String("n", "100,500,1000", "comma-separated Item counts")
+	reportOnly := flag.Bool("report-only", false, "rewrite BENCHMARKS.md and the plot from bench/results.json without measuring")
+	only := flag.String("settings", "", "comma-separated setting names to run (default: all); the 0 ms runs are the floors of the others")
 	out := flag.String("out", ".", "directory for BENCHMARKS.md, bench/results.json and bench/time-vs-n.svg")
 	flag.Parse()
+	if *only != "" {
+		var kept []Setting
+		for _, s := range settings {
+			if strings.Contains(","+*only+",", ","+s.Name+",") {
+				kept = append(kept, s)
+			}
+		}
+		settings = kept
+	}
+	if *reportOnly {
+		if err := rewriteReport(*out); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*ns, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -133,6 +151,22 @@ func run(nList, out string) error {
 		}
 	}
 	return nil
+}
+
+// rewriteReport regenerates the report and plot from saved results.
+func rewriteReport(out string) error {
+	raw, err := os.ReadFile(filepath.Join(out, "bench", "results.json"))
+	if err != nil {
+		return err
+	}
+	var runs []Run
+	if err := json.Unmarshal(raw, &runs); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "bench", "time-vs-n.svg"), []byte(plot(runs)), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "BENCHMARKS.md"), []byte(report(context.Background(), runs)), 0o644)
 }
 
 // setFloors fills in each phase's floor from the 0 ms run at the same N.
