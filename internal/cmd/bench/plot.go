@@ -56,19 +56,20 @@ func plot(runs []Run) string {
 		fmt.Fprintf(&b, `<text transform="translate(%.1f,%.1f) rotate(-90)" text-anchor="middle">seconds</text>`+"\n", x0+14, py(maxT/2))
 		for _, name := range names {
 			var measured, floor []string
+			var dots [][2]float64
 			for _, r := range runs {
 				if r.Setting.Name == name {
-					measured = append(measured, fmt.Sprintf("%.1f,%.1f", px(r.N), py(get(r).Seconds)))
-					floor = append(floor, fmt.Sprintf("%.1f,%.1f", px(r.N), py(get(r).FloorSeconds)))
+					x, y := px(r.N), py(get(r).Seconds)
+					dots = append(dots, [2]float64{x, y})
+					measured = append(measured, fmt.Sprintf("%.1f,%.1f", x, y))
+					floor = append(floor, fmt.Sprintf("%.1f,%.1f", x, py(get(r).FloorSeconds)))
 				}
 			}
 			c := colours[name]
 			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(measured, " "), c)
 			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="5,4"/>`+"\n", strings.Join(floor, " "), c)
-			for _, p := range measured {
-				var x, y float64
-				fmt.Sscanf(p, "%f,%f", &x, &y)
-				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", x, y, c)
+			for _, d := range dots {
+				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", d[0], d[1], c)
 			}
 		}
 	}

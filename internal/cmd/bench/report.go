@@ -122,8 +122,9 @@ func machine(ctx context.Context) []string {
 	mem := ""
 	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
 		var kib int64
-		fmt.Sscanf(strings.SplitN(string(raw), "\n", 2)[0], "MemTotal: %d kB", &kib)
-		mem = fmt.Sprintf(", %.0f GiB memory", float64(kib)/1024/1024)
+		if _, err := fmt.Sscanf(strings.SplitN(string(raw), "\n", 2)[0], "MemTotal: %d kB", &kib); err == nil {
+			mem = fmt.Sprintf(", %.0f GiB memory", float64(kib)/1024/1024)
+		}
 	}
 	lines := []string{fmt.Sprintf("%s, %d cores%s, %s/%s", cpu, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH)}
 	lines = append(lines, runtime.Version())
