@@ -297,16 +297,6 @@ func (e *Emulator) IssuedTokens() []string {
 	return out
 }
 
-// ItemIDForToken resolves a token to its item_id ("" when unknown).
-func (e *Emulator) ItemIDForToken(token string) string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if t, ok := e.accessTokens[token]; ok {
-		return t.itemID
-	}
-	return ""
-}
-
 func newItemID() string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, 37)

@@ -34,16 +34,6 @@ func init() {
 	}
 }
 
-// Paths lists the Plaid API paths the emulator serves.
-func Paths() []string {
-	out := make([]string, 0, len(endpoints))
-	for p := range endpoints {
-		out = append(out, p)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // credentialFields are part of every request body: Plaid accepts the
 // credentials there as well as in headers (see credentials).
 type credentialFields struct {

@@ -15,10 +15,6 @@ const (
 	Production Environment = "production"
 )
 
-// Environments lists the environments Plaid still runs, in the order the
-// provider documents them.
-var Environments = []Environment{Sandbox, Production}
-
 // ErrDevelopmentShutDown explains why "development" is refused everywhere:
 // users upgrading old configurations hit this first.
 var ErrDevelopmentShutDown = errors.New(`plaid shut down the "development" environment on 2024-06-20 and deleted its Items; use "sandbox" for testing or "production" for live Items`)

@@ -104,19 +104,3 @@ func (c *Client) UpdateWebhook(ctx context.Context, accessToken string, webhook 
 	}
 	return &out, out.requireItemID("/item/webhook/update")
 }
-
-// InvalidateResponse is the answer of /item/access_token/invalidate.
-type InvalidateResponse struct {
-	NewAccessToken string `json:"new_access_token"`
-	RequestID      string `json:"request_id"`
-}
-
-// InvalidateAccessToken rotates an Item's access token: the old one stops
-// working, the Item and its item_id stay.
-func (c *Client) InvalidateAccessToken(ctx context.Context, accessToken string) (*InvalidateResponse, error) {
-	var out InvalidateResponse
-	if err := c.call(ctx, "/item/access_token/invalidate", accessTokenRequest{accessToken}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}

@@ -58,32 +58,3 @@ func (c *Client) ExchangePublicToken(ctx context.Context, publicToken string) (*
 	}
 	return &out, nil
 }
-
-type resetLoginResponse struct {
-	ResetLogin bool   `json:"reset_login"`
-	RequestID  string `json:"request_id"`
-}
-
-// ResetSandboxLogin calls /sandbox/item/reset_login: the Item then reports
-// ITEM_LOGIN_REQUIRED.
-func (c *Client) ResetSandboxLogin(ctx context.Context, accessToken string) error {
-	var out resetLoginResponse
-	return c.call(ctx, "/sandbox/item/reset_login", accessTokenRequest{accessToken}, &out)
-}
-
-type fireWebhookRequest struct {
-	AccessToken string `json:"access_token"`
-	WebhookCode string `json:"webhook_code"`
-	WebhookType string `json:"webhook_type,omitempty"`
-}
-
-type fireWebhookResponse struct {
-	WebhookFired bool   `json:"webhook_fired"`
-	RequestID    string `json:"request_id"`
-}
-
-// FireSandboxWebhook calls /sandbox/item/fire_webhook.
-func (c *Client) FireSandboxWebhook(ctx context.Context, accessToken, webhookType, webhookCode string) error {
-	var out fireWebhookResponse
-	return c.call(ctx, "/sandbox/item/fire_webhook", fireWebhookRequest{accessToken, webhookCode, webhookType}, &out)
-}
