@@ -2,13 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-	"os"
-	"runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
@@ -16,26 +13,17 @@ import (
 // version is set by the release build (.goreleaser.yml ldflags).
 var version = "dev"
 
-// memoryLimit is the provider's soft memory limit. Terraform may keep a
-// thousand RPCs of a big configuration in flight at once, each holding its
-// own logging context; left to the default GC, the heap grows to twice that
-// before collecting. Under the limit the GC works harder instead, keeping
-// the process near its live heap. GOMEMLIMIT, when set, takes precedence.
-const memoryLimit = 40 << 20
-
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.RegistryAddress,
-		Debug:   debugMode,
-	})
-	if err != nil {
+	// What providerserver.Serve does, with the server from provider.NewServer.
+	var opts []tf6server.ServeOpt
+	if debugMode {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve(provider.RegistryAddress, provider.NewServer(version), opts...); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
@@ -14,7 +13,7 @@ import (
 
 // testProviders serves the provider in-process to the terraform CLI.
 var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"plaid": providerserver.NewProtocol6WithError(New("test")()),
+	"plaid": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 // TestMain points terraform-plugin-testing at the terraform on PATH (it must

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+type markerKey struct{}
+
+func TestRPCContext_servesTheRPCUntilReleased(t *testing.T) {
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), markerKey{}, "value"))
+	defer cancel()
+	rc := newRPCContext(parent)
+
+	if got := rc.Value(markerKey{}); got != "value" {
+		t.Fatalf("during the RPC, Value = %v, want the parent's value", got)
+	}
+	if rc.Err() != nil {
+		t.Fatalf("during the RPC, Err = %v, want nil", rc.Err())
+	}
+	child, stop := context.WithCancel(rc)
+	defer stop()
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the RPC's context did not reach a context derived from the rpcContext")
+	}
+
+	rc.release()
+	if got := rc.Value(markerKey{}); got != nil {
+		t.Errorf("released, Value = %v, want nil: the RPC's values must be unreachable", got)
+	}
+	if !errors.Is(rc.Err(), context.Canceled) {
+		t.Errorf("released, Err = %v, want context.Canceled", rc.Err())
+	}
+	select {
+	case <-rc.Done():
+	default:
+		t.Error("released, Done is not closed")
+	}
+}
+
+// finishedRPCsCollected runs n ValidateResourceConfig RPCs on server, each
+// with a context carrying its own marker, and reports how many markers the
+// garbage collector reclaimed once the RPCs had returned.
+func finishedRPCsCollected(t *testing.T, server tfprotov6.ProviderServer, n int) int {
+	t.Helper()
+	var collected atomic.Int32
+	for range n {
+		marker := new([1024]byte)
+		runtime.AddCleanup(marker, func(*atomic.Int32) { collected.Add(1) }, &collected)
+		ctx := context.WithValue(context.Background(), markerKey{}, marker)
+		if _, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "plaid_item"}); err != nil {
+			t.Fatalf("ValidateResourceConfig: %v", err)
+		}
+	}
+	// Cleanups run on their own goroutine after a collection; a few rounds
+	// let them all run.
+	for i := 0; i < 50 && int(collected.Load()) < n; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The server lives as long as the provider process does; here, as
+	// long as the count.
+	runtime.KeepAlive(server)
+	return int(collected.Load())
+}
+
+func TestReleasingServer_finishedRPCsCanBeCollected(t *testing.T) {
+	const n = 50
+	if got := finishedRPCsCollected(t, NewServer("test")(), n); got < n {
+		t.Errorf("%d of %d finished RPCs' contexts were collected; the server keeps the rest alive", got, n)
+	}
+}
+
+// The reason releasingServer exists. If this starts failing, the framework
+// no longer keeps finished RPCs' contexts, and releasingServer can go.
+func TestFrameworkServer_keepsFinishedRPCsAlive(t *testing.T) {
+	const n = 50
+	if got := finishedRPCsCollected(t, providerserver.NewProtocol6(New("test")())(), n); got != 0 {
+		t.Errorf("%d of %d finished RPCs' contexts were collected: the framework has stopped keeping them; remove releasingServer", got, n)
+	}
+}
