@@ -161,7 +161,7 @@ const findings = `
   one. Each keeps the RPC's whole context alive, including the per-RPC loggers, about 10 KiB, and a 1,000-Item
   apply makes a few thousand RPCs. The provider now wraps the framework's server
   (internal/provider/server.go) and cuts each per-resource RPC's context loose once it returns. That brings
-  the peak to about 31 MiB, nearly flat in N. A 40 MiB soft memory limit, tried first, is gone: with the leak
+  the peak to 29-33 MiB in every run, nearly flat in N. A 40 MiB soft memory limit, tried first, is gone: with the leak
   fixed it made no difference. Turning the SDK log subsystems off, also tried, saved only 5 MiB.
   ` + "`TestFrameworkServer_keepsFinishedRPCsAlive`" + ` will fail when the framework fixes this, and the wrapper can go.
 * **Where the time goes.** At 0 ms, time grows faster than N. That is Terraform's own work on a large graph,
