@@ -16,9 +16,9 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
-// This file holds the Item lifecycle that plaid_item and plaid_sandbox_item
-// share: refresh, webhook changes and, in removal.go, removal. The two
-// resources differ only in how the Item comes to be.
+// This file holds the pieces of the Item lifecycle that plaid_item and
+// plaid_sandbox_item share (refresh, webhook changes); item_lifecycle.go
+// puts them together, and removal.go removes Items.
 
 // configuredData unpacks the provider's data, which is nil until the
 // provider is configured (as during validation).

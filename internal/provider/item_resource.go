@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -35,37 +34,18 @@ type itemResource struct {
 	data *providerData
 }
 
+// itemResourceModel is the shared Item model: plaid_item configures nothing
+// beyond it.
 type itemResourceModel struct {
-	ID                types.String   `tfsdk:"id"`
-	AccessToken       types.String   `tfsdk:"access_token"`
-	RemovalReasonCode types.String   `tfsdk:"removal_reason_code"`
-	RemovalReasonNote types.String   `tfsdk:"removal_reason_note"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-	itemFields
+	managedItemModel
 }
-
-// Default operation timeouts. Delete is long because a big teardown waits
-// its turn under the client-side rate limit.
-const (
-	defaultItemReadTimeout   = 5 * time.Minute
-	defaultItemDeleteTimeout = 20 * time.Minute
-)
 
 func (r *itemResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_item"
 }
 
 func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := itemComputedAttributes()
-	for name, a := range removalReasonAttributes() {
-		attrs[name] = a
-	}
-	attrs["webhook"] = webhookAttribute()
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "The Item's `item_id`. Never the access token.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
+	attrs := managedItemAttributes()
 	attrs["access_token"] = schema.StringAttribute{
 		Required:  true,
 		Sensitive: true,
@@ -79,7 +59,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"An Item that is already gone (`ITEM_NOT_FOUND`) leaves state on refresh and counts as destroyed.",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -130,54 +110,15 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 }
 
 func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state itemResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultItemReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	gone, diags := refreshItem(ctx, r.data, state.AccessToken.ValueString(), &state.itemFields)
-	resp.Diagnostics.Append(diags...)
-	if gone {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.ID = state.ItemID
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readManagedItem[itemResourceModel](ctx, r.data, req, resp)
 }
 
-// Update changes the webhook through /item/webhook/update when its
-// configured value differs from the Item's; the removal reason and timeouts
-// only live in state until destroy, so they need no call to Plaid.
 func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state itemResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(updateWebhookInPlace(ctx, r.data, plan.AccessToken.ValueString(), &plan.itemFields, &state.itemFields)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateManagedItem[itemResourceModel](ctx, r.data, req, resp)
 }
 
 func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state itemResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultItemDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(removeItem(ctx, r.data, state.AccessToken.ValueString(), state.ItemID.ValueString(), state.RemovalReasonCode, state.RemovalReasonNote)...)
+	deleteManagedItem[itemResourceModel](ctx, r.data, req, resp)
 }
 
 // ImportState accepts the access token, or env:NAME to read it from the

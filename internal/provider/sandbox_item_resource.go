@@ -39,16 +39,11 @@ type sandboxItemResource struct {
 }
 
 type sandboxItemResourceModel struct {
-	ID                        types.String   `tfsdk:"id"`
-	AccessToken               types.String   `tfsdk:"access_token"`
-	InitialProducts           types.List     `tfsdk:"initial_products"`
-	OverrideUsername          types.String   `tfsdk:"override_username"`
-	OverridePassword          types.String   `tfsdk:"override_password"`
-	TransactionsDaysRequested types.Int64    `tfsdk:"transactions_days_requested"`
-	RemovalReasonCode         types.String   `tfsdk:"removal_reason_code"`
-	RemovalReasonNote         types.String   `tfsdk:"removal_reason_note"`
-	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
-	itemFields
+	managedItemModel
+	InitialProducts           types.List   `tfsdk:"initial_products"`
+	OverrideUsername          types.String `tfsdk:"override_username"`
+	OverridePassword          types.String `tfsdk:"override_password"`
+	TransactionsDaysRequested types.Int64  `tfsdk:"transactions_days_requested"`
 }
 
 func (r *sandboxItemResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -57,16 +52,7 @@ func (r *sandboxItemResource) Metadata(_ context.Context, req resource.MetadataR
 
 func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	attrs := itemComputedAttributes()
-	for name, a := range removalReasonAttributes() {
-		attrs[name] = a
-	}
-	attrs["webhook"] = webhookAttribute()
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "The Item's `item_id`. Never the access token.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
+	attrs := managedItemAttributes()
 	attrs["access_token"] = schema.StringAttribute{
 		Computed:            true,
 		Sensitive:           true,
@@ -193,51 +179,13 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *sandboxItemResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sandboxItemResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultItemReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	gone, diags := refreshItem(ctx, r.data, state.AccessToken.ValueString(), &state.itemFields)
-	resp.Diagnostics.Append(diags...)
-	if gone {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
+	readManagedItem[sandboxItemResourceModel](ctx, r.data, req, resp)
 }
 
 func (r *sandboxItemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state sandboxItemResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultItemReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(updateWebhookInPlace(ctx, r.data, plan.AccessToken.ValueString(), &plan.itemFields, &state.itemFields)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateManagedItem[sandboxItemResourceModel](ctx, r.data, req, resp)
 }
 
 func (r *sandboxItemResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sandboxItemResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultItemDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	resp.Diagnostics.Append(removeItem(ctx, r.data, state.AccessToken.ValueString(), state.ItemID.ValueString(), state.RemovalReasonCode, state.RemovalReasonNote)...)
+	deleteManagedItem[sandboxItemResourceModel](ctx, r.data, req, resp)
 }
