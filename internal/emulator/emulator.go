@@ -64,6 +64,7 @@ type item struct {
 	loginRequired bool
 	removed       bool
 	removedBy     string // "api" or "user"
+	removedWith   string // the endpoint that removed it, when removedBy is "api"
 	removeCount   int
 	createdAt     time.Time
 	currentToken  string
@@ -200,6 +201,7 @@ type ItemState struct {
 	Exists        bool    `json:"exists"`
 	Removed       bool    `json:"removed"`
 	RemovedBy     string  `json:"removed_by,omitempty"`
+	RemovedWith   string  `json:"removed_with,omitempty"`
 	RemoveCount   int     `json:"remove_count"`
 	LoginRequired bool    `json:"login_required"`
 	Webhook       *string `json:"webhook"`
@@ -213,7 +215,7 @@ func (e *Emulator) Item(itemID string) ItemState {
 	if !ok {
 		return ItemState{ItemID: itemID}
 	}
-	return ItemState{ItemID: itemID, Exists: true, Removed: it.removed, RemovedBy: it.removedBy, RemoveCount: it.removeCount, LoginRequired: it.loginRequired, Webhook: it.webhook}
+	return ItemState{ItemID: itemID, Exists: true, Removed: it.removed, RemovedBy: it.removedBy, RemovedWith: it.removedWith, RemoveCount: it.removeCount, LoginRequired: it.loginRequired, Webhook: it.webhook}
 }
 
 // Items reports every Item the emulator holds.

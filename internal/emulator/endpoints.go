@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
@@ -24,6 +23,7 @@ func init() {
 	endpoints = map[string]*endpoint{
 		"/item/get":                     {fields: []string{"access_token"}, required: []string{"access_token"}, handle: (*Emulator).itemGet},
 		"/item/remove":                  {fields: []string{"access_token", "reason_code", "reason_note"}, required: []string{"access_token"}, handle: (*Emulator).itemRemove},
+		"/item/products/terminate":      {fields: []string{"access_token", "reason_code", "reason_note"}, required: []string{"access_token", "reason_code"}, handle: (*Emulator).itemProductsTerminate},
 		"/item/webhook/update":          {fields: []string{"access_token", "webhook"}, required: []string{"access_token"}, handle: (*Emulator).itemWebhookUpdate},
 		"/item/access_token/invalidate": {fields: []string{"access_token"}, required: []string{"access_token"}, handle: (*Emulator).itemAccessTokenInvalidate},
 		"/item/public_token/exchange":   {fields: []string{"public_token"}, required: []string{"public_token"}, handle: (*Emulator).itemPublicTokenExchange},
@@ -128,9 +128,6 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// RemoveReasonCodes are the values /item/remove accepts in reason_code.
-var RemoveReasonCodes = []string{"FRAUD_FIRST_PARTY", "FRAUD_FALSE_IDENTITY", "FRAUD_ABUSE", "FRAUD_OTHER", "CONNECTION_IS_NON_FUNCTIONAL", "OTHER"}
-
 func (e *Emulator) itemRemove(r *request) (map[string]any, *apiError) {
 	var body struct {
 		accessTokenBody
@@ -141,11 +138,8 @@ func (e *Emulator) itemRemove(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	r.call.ReasonCode, r.call.ReasonNote = body.ReasonCode, body.ReasonNote
-	if body.ReasonCode != nil && !slices.Contains(RemoveReasonCodes, *body.ReasonCode) {
-		return nil, invalidRequest("INVALID_FIELD", "reason_code must be one of "+fmt.Sprint(RemoveReasonCodes))
-	}
-	if body.ReasonNote != nil && utf8.RuneCountInString(*body.ReasonNote) > 512 {
-		return nil, invalidRequest("INVALID_FIELD", "reason_note must be at most 512 characters")
+	if apiErr := checkReason(body.ReasonCode, body.ReasonNote, plaid.RemoveReasonCodes()); apiErr != nil {
+		return nil, apiErr
 	}
 	it, apiErr := e.liveItemLocked(r, body.AccessToken)
 	if apiErr != nil {
@@ -153,6 +147,7 @@ func (e *Emulator) itemRemove(r *request) (map[string]any, *apiError) {
 	}
 	it.removed = true
 	it.removedBy = "api"
+	it.removedWith = plaid.PathItemRemove
 	it.removeCount++
 	return map[string]any{}, nil
 }

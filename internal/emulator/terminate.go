@@ -1,0 +1,53 @@
+package emulator
+
+import (
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// itemProductsTerminate ends an Item as /item/products/terminate does: the
+// token stops working and billing ends. Plaid does not document what later
+// calls on a terminated Item answer; the emulator assumes what /item/remove
+// leads to, ITEM_NOT_FOUND (documented in the emulator guide). Terminating
+// counts in the Item's remove_count, so "ended exactly once" holds whichever
+// call ended it.
+func (e *Emulator) itemProductsTerminate(r *request) (map[string]any, *apiError) {
+	var body struct {
+		accessTokenBody
+		ReasonCode *string `json:"reason_code"`
+		ReasonNote *string `json:"reason_note"`
+	}
+	if err := r.decode(&body); err != nil {
+		return nil, err
+	}
+	r.call.ReasonCode, r.call.ReasonNote = body.ReasonCode, body.ReasonNote
+	if apiErr := checkReason(body.ReasonCode, body.ReasonNote, plaid.TerminateReasonCodes()); apiErr != nil {
+		return nil, apiErr
+	}
+	it, apiErr := e.liveItemLocked(r, body.AccessToken)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	it.removed = true
+	it.removedBy = "api"
+	it.removedWith = plaid.PathItemProductsTerminate
+	it.removeCount++
+	return map[string]any{}, nil
+}
+
+// checkReason validates a reason_code (when given) against the endpoint's
+// own codes and a reason_note against Plaid's length limit, answering
+// INVALID_FIELD as Plaid does. Whether the code is required is the
+// endpoint's `required` list, checked before this.
+func checkReason(code, note *string, codes []string) *apiError {
+	if code != nil && !slices.Contains(codes, *code) {
+		return invalidRequest("INVALID_FIELD", "reason_code must be one of "+fmt.Sprint(codes))
+	}
+	if note != nil && utf8.RuneCountInString(*note) > plaid.MaxReasonNoteLength {
+		return invalidRequest("INVALID_FIELD", fmt.Sprintf("reason_note must be at most %d characters", plaid.MaxReasonNoteLength))
+	}
+	return nil
+}
