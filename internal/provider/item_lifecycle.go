@@ -29,6 +29,7 @@ const (
 type managedItemModel struct {
 	ID                types.String   `tfsdk:"id"`
 	AccessToken       types.String   `tfsdk:"access_token"`
+	RemovalMethod     types.String   `tfsdk:"removal_method"`
 	RemovalReasonCode types.String   `tfsdk:"removal_reason_code"`
 	RemovalReasonNote types.String   `tfsdk:"removal_reason_note"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
@@ -90,7 +91,7 @@ func readManagedItem[M any, P itemModel[M]](ctx context.Context, data *providerD
 
 // updateManagedItem changes the webhook through /item/webhook/update when
 // its configured value differs from the Item's. Everything else that can
-// change in place (the removal reason, timeouts) only lives in state until
+// change in place (the removal method and reason, timeouts) only lives in state until
 // destroy, so it needs no call to Plaid.
 func updateManagedItem[M any, P itemModel[M]](ctx context.Context, data *providerData, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
@@ -109,8 +110,8 @@ func updateManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// deleteManagedItem removes the Item with the configured reason (see
-// removeItem for what counts as gone).
+// deleteManagedItem removes the Item with the configured method and reason
+// (see removeItem for what counts as gone).
 func deleteManagedItem[M any, P itemModel[M]](ctx context.Context, data *providerData, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var model M
 	resp.Diagnostics.Append(req.State.Get(ctx, &model)...)
@@ -123,5 +124,5 @@ func deleteManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	resp.Diagnostics.Append(removeItem(ctx, data, m.AccessToken.ValueString(), m.ItemID.ValueString(), m.RemovalReasonCode, m.RemovalReasonNote)...)
+	resp.Diagnostics.Append(removeItem(ctx, data, m.AccessToken.ValueString(), m.ItemID.ValueString(), m.RemovalMethod, m.RemovalReasonCode, m.RemovalReasonNote)...)
 }

@@ -55,7 +55,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Brings an existing Plaid Item under Terraform through its access token, and removes the Item with `/item/remove` on destroy. " +
+		MarkdownDescription: "Brings an existing Plaid Item under Terraform through its access token, and removes the Item on destroy with `/item/remove`, or with `/item/products/terminate` when `removal_method = \"terminate\"`. " +
 			"An Item that is already gone (`ITEM_NOT_FOUND`) leaves state on refresh and counts as destroyed.",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{

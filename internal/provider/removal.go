@@ -14,38 +14,49 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
-// removalReasonCodes are the values Plaid's /item/remove takes in reason_code.
-var removalReasonCodes = []string{"FRAUD_FIRST_PARTY", "FRAUD_FALSE_IDENTITY", "FRAUD_ABUSE", "FRAUD_OTHER", "CONNECTION_IS_NON_FUNCTIONAL", "OTHER"}
-
 // removalReasonAttributes are the settings every Item-removing resource
 // shares. They only shape the destroy request, so changing them updates
 // state alone.
 func removalReasonAttributes() map[string]schema.Attribute {
+	remove, terminate := removalMethods[removalMethodRemove], removalMethods[removalMethodTerminate]
 	return map[string]schema.Attribute{
+		"removal_method": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "How destroy ends the Item at Plaid: `remove` (the default when unset) calls `/item/remove`, as this provider always has; " +
+				"`terminate` calls `/item/products/terminate`, which Plaid recommends for offboarding users and which requires `removal_reason_code`. " +
+				"Either way the access token stops working and billing for the Item ends, and an Item already gone (`ITEM_NOT_FOUND`) counts as destroyed. " +
+				"Changing it updates state only, with no call to Plaid.",
+			Validators: []validator.String{stringvalidator.OneOf(removalMethodRemove, removalMethodTerminate)},
+		},
 		"removal_reason_code": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "Why the Item is removed, sent as `reason_code` to `/item/remove` on destroy: one of `FRAUD_FIRST_PARTY`, `FRAUD_FALSE_IDENTITY`, `FRAUD_ABUSE`, `FRAUD_OTHER`, `CONNECTION_IS_NON_FUNCTIONAL` or `OTHER`. Left out of the request when unset. " +
+			MarkdownDescription: "Why the Item is ended, sent as `reason_code` on destroy. Each call takes its own codes, checked at plan time against the one `removal_method` picks. " +
+				"With `remove` it is optional (left out of the request when unset) and one of " + codeList(remove.codes) + ". " +
+				"With `terminate` it is required and one of " + codeList(terminate.codes) + ". " +
 				"Changing it updates state only, with no call to Plaid.",
-			Validators: []validator.String{stringvalidator.OneOf(removalReasonCodes...)},
+			Validators: []validator.String{reasonCodeFitsMethod{}},
 		},
 		"removal_reason_note": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "Free text sent as `reason_note` to `/item/remove` on destroy, at most 512 characters. Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time. Left out of the request when unset. " +
+			MarkdownDescription: fmt.Sprintf("Free text sent as `reason_note` on destroy with either method, at most %d characters. ", plaid.MaxReasonNoteLength) +
+				"Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time. Left out of the request when unset. " +
 				"Changing it updates state only, with no call to Plaid.",
-			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(512), noPersonalData()},
+			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(plaid.MaxReasonNoteLength), noPersonalData()},
 		},
 	}
 }
 
-// removeItem removes an Item, treating ITEM_NOT_FOUND as success: the Item
-// is gone, whether it was removed earlier, revoked by its owner, or removed
-// by a first attempt whose answer was lost. Any other error, including
-// INVALID_ACCESS_TOKEN, leaves the resource in state.
-func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, code, note types.String) diag.Diagnostics {
+// removeItem removes an Item with the call removal_method picks
+// (/item/remove unless it says terminate), treating ITEM_NOT_FOUND as
+// success: the Item is gone, whether it was removed earlier, revoked by its
+// owner, or removed by a first attempt whose answer was lost. Any other
+// error, including INVALID_ACCESS_TOKEN, leaves the resource in state.
+func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, method, code, note types.String) diag.Diagnostics {
 	var diags diag.Diagnostics
-	reason := plaid.RemoveReason{Code: code.ValueString(), Note: note.ValueString()}
+	m := removalMethodOf(method)
 	ctx = tflog.SetField(ctx, "item_id", itemID)
-	resp, err := data.client.RemoveItem(ctx, accessToken, reason)
+	ctx = tflog.SetField(ctx, "plaid_path", m.path)
+	resp, err := m.end(ctx, data.client, accessToken, code.ValueString(), note.ValueString())
 	switch {
 	case err == nil:
 		tflog.Info(ctx, "Removed Plaid Item", map[string]any{"request_id": resp.RequestID})
@@ -53,9 +64,9 @@ func removeItem(ctx context.Context, data *providerData, accessToken, itemID str
 		tflog.Info(ctx, "Plaid Item was already removed; nothing to do", map[string]any{"error": err.Error()})
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
 		diags.AddError("Plaid Rejected the Access Token: the Item May Still Exist",
-			invalidTokenDetail("Removing Item "+itemID+" with /item/remove", err, data.environment))
+			invalidTokenDetail("Removing Item "+itemID+" with "+m.path, err, data.environment))
 	default:
-		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with /item/remove", err, data.environment)
+		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with "+m.path, err, data.environment)
 	}
 	return diags
 }

@@ -96,7 +96,7 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 		PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Creates a sandbox Item with `/sandbox/public_token/create` and `/item/public_token/exchange`, for tests that need a fresh Item, and removes it with `/item/remove` on destroy, " +
+		MarkdownDescription: "Creates a sandbox Item with `/sandbox/public_token/create` and `/item/public_token/exchange`, for tests that need a fresh Item, and removes it on destroy (`/item/remove`, or `/item/products/terminate` with `removal_method = \"terminate\"`), " +
 			"exactly as `plaid_item` does (an Item already gone counts as destroyed). Sandbox only: with `environment = \"production\"` it fails at plan time.",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// The values of removal_method: which Plaid call destroy ends an Item with.
+const (
+	removalMethodRemove    = "remove"
+	removalMethodTerminate = "terminate"
+)
+
+// removalMethod is one way destroy can end an Item at Plaid, with the
+// reason codes that call takes (from internal/plaid, their one home).
+type removalMethod struct {
+	name           string
+	path           string
+	codes          []string
+	reasonRequired bool
+}
+
+var removalMethods = map[string]removalMethod{
+	removalMethodRemove:    {name: removalMethodRemove, path: plaid.PathItemRemove, codes: plaid.RemoveReasonCodes()},
+	removalMethodTerminate: {name: removalMethodTerminate, path: plaid.PathItemProductsTerminate, codes: plaid.TerminateReasonCodes(), reasonRequired: true},
+}
+
+// removalMethodOf is the method a resource's removal_method names; unset
+// means remove, what destroy has always done.
+func removalMethodOf(v types.String) removalMethod {
+	if m, ok := removalMethods[v.ValueString()]; ok {
+		return m
+	}
+	return removalMethods[removalMethodRemove]
+}
+
+// end calls the method's endpoint. Both calls are safe to repeat, so the
+// client retries them; a repeat after one went through answers
+// ITEM_NOT_FOUND.
+func (m removalMethod) end(ctx context.Context, client *plaid.Client, token, code, note string) (*plaid.RequestIDResponse, error) {
+	if m.name == removalMethodTerminate {
+		return client.TerminateItemProducts(ctx, token, plaid.TerminateReason{Code: code, Note: note})
+	}
+	return client.RemoveItem(ctx, token, plaid.RemoveReason{Code: code, Note: note})
+}
+
+// codeList renders codes for docs and diagnostics: `A`, `B` or `C`.
+func codeList(codes []string) string {
+	quoted := make([]string, len(codes))
+	for i, c := range codes {
+		quoted[i] = "`" + c + "`"
+	}
+	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+}
+
+// reasonCodeFitsMethod checks removal_reason_code against the codes of the
+// call that removal_method picks, at plan time and on the attribute: the
+// two calls take different codes, and terminate requires one. It runs on a
+// null code too, which is how a missing one is caught.
+type reasonCodeFitsMethod struct{}
+
+func (reasonCodeFitsMethod) Description(context.Context) string {
+	return "must be a reason code of the call removal_method picks; required with terminate"
+}
+
+func (v reasonCodeFitsMethod) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (reasonCodeFitsMethod) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsUnknown() {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("removal_method"), &name)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() {
+		return
+	}
+	if _, known := removalMethods[name.ValueString()]; !name.IsNull() && !known {
+		return // removal_method's own validator explains that
+	}
+	m := removalMethodOf(name)
+	chosen := fmt.Sprintf("removal_method = %q", m.name)
+	if name.IsNull() {
+		chosen = fmt.Sprintf("the default removal_method (%q)", m.name)
+	}
+	if req.ConfigValue.IsNull() {
+		if m.reasonRequired {
+			resp.Diagnostics.AddAttributeError(req.Path, "Removal Reason Code Required",
+				fmt.Sprintf("With %s, destroy calls %s, which requires a reason_code. Set removal_reason_code to one of %s.", chosen, m.path, codeList(m.codes)))
+		}
+		return
+	}
+	code := req.ConfigValue.ValueString()
+	if slices.Contains(m.codes, code) {
+		return
+	}
+	detail := fmt.Sprintf("With %s, destroy calls %s, which does not take reason_code %q. Use one of %s.", chosen, m.path, code, codeList(m.codes))
+	for _, other := range removalMethods {
+		if other.name != m.name && slices.Contains(other.codes, code) {
+			detail += fmt.Sprintf("\n\n%q is a reason code of %s: to destroy with that call instead, set removal_method = %q.", code, other.path, other.name)
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Reason Code Not Taken by the Removal Method", detail)
+}
