@@ -5,11 +5,14 @@ variable "plaid_access_token" {
 }
 
 # Adopt the Item: apply checks the token with /item/get and records the Item.
-# Destroy removes it with /item/remove, sending the reason below.
+# Destroy offboards it with /item/products/terminate, Plaid's recommended call
+# for that, sending the reason below. Leave removal_method out to destroy with
+# /item/remove instead (removal_reason_code then takes /item/remove's codes).
 resource "plaid_item" "example" {
   access_token = var.plaid_access_token
 
-  removal_reason_code = "CONNECTION_IS_NON_FUNCTIONAL"
+  removal_method      = "terminate"
+  removal_reason_code = "CONSUMER_ACCOUNT_CLOSED"
   removal_reason_note = "offboarding: customer closed their account"
 }
 

@@ -1,4 +1,5 @@
-# A fresh sandbox Item for a test, removed again on destroy.
+# A fresh sandbox Item for a test, removed again on destroy with the default
+# removal_method, /item/remove.
 resource "plaid_sandbox_item" "example" {
   institution_id              = "ins_109508" # First Platypus Bank (the default)
   initial_products            = ["auth", "transactions"]
