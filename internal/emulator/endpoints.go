@@ -129,27 +129,7 @@ func nonNil(s []string) []string {
 }
 
 func (e *Emulator) itemRemove(r *request) (map[string]any, *apiError) {
-	var body struct {
-		accessTokenBody
-		ReasonCode *string `json:"reason_code"`
-		ReasonNote *string `json:"reason_note"`
-	}
-	if err := r.decode(&body); err != nil {
-		return nil, err
-	}
-	r.call.ReasonCode, r.call.ReasonNote = body.ReasonCode, body.ReasonNote
-	if apiErr := checkReason(body.ReasonCode, body.ReasonNote, plaid.RemoveReasonCodes()); apiErr != nil {
-		return nil, apiErr
-	}
-	it, apiErr := e.liveItemLocked(r, body.AccessToken)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	it.removed = true
-	it.removedBy = "api"
-	it.removedWith = plaid.PathItemRemove
-	it.removeCount++
-	return map[string]any{}, nil
+	return e.endItem(r, plaid.PathItemRemove, plaid.RemoveReasonCodes())
 }
 
 func (e *Emulator) itemWebhookUpdate(r *request) (map[string]any, *apiError) {

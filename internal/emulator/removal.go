@@ -11,10 +11,17 @@ import (
 // itemProductsTerminate ends an Item as /item/products/terminate does: the
 // token stops working and billing ends. Plaid does not document what later
 // calls on a terminated Item answer; the emulator assumes what /item/remove
-// leads to, ITEM_NOT_FOUND (documented in the emulator guide). Terminating
-// counts in the Item's remove_count, so "ended exactly once" holds whichever
-// call ended it.
+// leads to, ITEM_NOT_FOUND (documented in the emulator guide). That its
+// reason_code is required is in its endpoint's `required` list.
 func (e *Emulator) itemProductsTerminate(r *request) (map[string]any, *apiError) {
+	return e.endItem(r, plaid.PathItemProductsTerminate, plaid.TerminateReasonCodes())
+}
+
+// endItem is what /item/remove and /item/products/terminate share: check
+// the reason against the endpoint's own codes, record it in the call log,
+// and end the live Item. Either call counts in the Item's remove_count, so
+// "ended exactly once" holds whichever call ended it.
+func (e *Emulator) endItem(r *request, path string, codes []string) (map[string]any, *apiError) {
 	var body struct {
 		accessTokenBody
 		ReasonCode *string `json:"reason_code"`
@@ -24,7 +31,7 @@ func (e *Emulator) itemProductsTerminate(r *request) (map[string]any, *apiError)
 		return nil, err
 	}
 	r.call.ReasonCode, r.call.ReasonNote = body.ReasonCode, body.ReasonNote
-	if apiErr := checkReason(body.ReasonCode, body.ReasonNote, plaid.TerminateReasonCodes()); apiErr != nil {
+	if apiErr := checkReason(body.ReasonCode, body.ReasonNote, codes); apiErr != nil {
 		return nil, apiErr
 	}
 	it, apiErr := e.liveItemLocked(r, body.AccessToken)
@@ -33,15 +40,14 @@ func (e *Emulator) itemProductsTerminate(r *request) (map[string]any, *apiError)
 	}
 	it.removed = true
 	it.removedBy = "api"
-	it.removedWith = plaid.PathItemProductsTerminate
+	it.removedWith = path
 	it.removeCount++
 	return map[string]any{}, nil
 }
 
 // checkReason validates a reason_code (when given) against the endpoint's
 // own codes and a reason_note against Plaid's length limit, answering
-// INVALID_FIELD as Plaid does. Whether the code is required is the
-// endpoint's `required` list, checked before this.
+// INVALID_FIELD as Plaid does.
 func checkReason(code, note *string, codes []string) *apiError {
 	if code != nil && !slices.Contains(codes, *code) {
 		return invalidRequest("INVALID_FIELD", "reason_code must be one of "+fmt.Sprint(codes))
