@@ -73,8 +73,12 @@ func TestClient_terminateRetriedAfterLostAnswerFindsItemGone(t *testing.T) {
 			plaidError(w, 400, "ITEM_ERROR", "ITEM_NOT_FOUND")
 			return
 		}
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			t.Error("the test server cannot hang up")
+			return
+		}
+		if conn, _, err := hj.Hijack(); err == nil {
 			_ = conn.Close() // the work is done; the answer never arrives
 		}
 	}))

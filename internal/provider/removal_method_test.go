@@ -315,7 +315,10 @@ func TestRemovalReasonValidation_isOnTheAttribute(t *testing.T) {
 		{"code not known yet, terminate", map[string]any{"removal_method": "terminate", "removal_reason_code": unknown}, nil},
 	}
 	for _, typ := range []string{"plaid_item", "plaid_sandbox_item"} {
-		objType := schemas.ResourceSchemas[typ].ValueType().(tftypes.Object)
+		objType, ok := schemas.ResourceSchemas[typ].ValueType().(tftypes.Object)
+		if !ok {
+			t.Fatalf("%s's schema is not an object", typ)
+		}
 		for _, tc := range cases {
 			t.Run(typ+"/"+tc.name, func(t *testing.T) {
 				values := map[string]tftypes.Value{}
