@@ -77,8 +77,8 @@ func TestEmulator_terminate(t *testing.T) {
 			t.Errorf("%s after terminate: %d %v %v, want ITEM_ERROR/ITEM_NOT_FOUND", tc.name, status, got["error_type"], got["error_code"])
 		}
 	}
-	if st := h.e.Item(live.ItemID); st.RemoveCount != 1 {
-		t.Errorf("calls after terminate changed remove_count: %+v", st)
+	if st := h.e.Item(live.ItemID); !st.Removed || st.RemovedWith != terminate {
+		t.Errorf("calls after terminate changed how the Item was ended: %+v", st)
 	}
 	if st := h.e.Item(other.ItemID); st.Removed {
 		t.Errorf("terminating one Item ended another: %+v", st)
