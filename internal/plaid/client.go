@@ -13,8 +13,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -56,27 +61,63 @@ type Client struct {
 	http *http.Client
 }
 
-// New returns a client for cfg.
+// New returns a client for cfg. It registers the secret with Redact, so
+// that no error, diagnostic or log line of this process shows it.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		return nil, errors.New("plaid: a base URL is required")
 	}
+	for name, value := range map[string]string{"client ID": cfg.ClientID, "secret": cfg.Secret} {
+		if err := CheckCredential(value); err != nil {
+			return nil, fmt.Errorf("plaid: the %s %w", name, err)
+		}
+	}
+	remember(cfg.Secret)
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
 	cfg.Retry = cfg.Retry.withDefaults()
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = sharedHTTPClient
+	httpClient := sharedHTTPClient
+	if cfg.HTTPClient != nil {
+		// A copy, so that the no-redirect rule holds whatever client
+		// the caller brings.
+		copied := *cfg.HTTPClient
+		copied.CheckRedirect = refuseRedirects
+		httpClient = &copied
 	}
 	return &Client{cfg: cfg, http: httpClient}, nil
 }
 
+// CheckCredential reports whether a client ID or secret has characters no
+// Plaid credential has (whitespace or control characters, such as the
+// trailing newline of a value read with file()). The error never repeats
+// the value.
+func CheckCredential(value string) error {
+	for i, r := range value {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			where := "inside it"
+			switch {
+			case i == 0:
+				where = "at the start"
+			case i+utf8.RuneLen(r) == len(value):
+				where = "at the end"
+			}
+			return fmt.Errorf("contains whitespace or a control character %s (a trailing newline from file() is the usual cause; trimspace() removes it)", where)
+		}
+	}
+	return nil
+}
+
+// refuseRedirects makes the HTTP client hand back a 3xx instead of
+// following it: a redirected request would carry the secret and an access
+// token to the new target (Go strips only Authorization and Cookie).
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // sharedHTTPClient keeps connections alive across every request of the
 // process: a big destroy reuses a handful of connections instead of opening
 // one per Item.
-var sharedHTTPClient = &http.Client{Transport: newTransport()}
+var sharedHTTPClient = &http.Client{Transport: newTransport(), CheckRedirect: refuseRedirects}
 
 func newTransport() *http.Transport {
 	return &http.Transport{
@@ -92,14 +133,18 @@ func newTransport() *http.Transport {
 }
 
 // call POSTs body to path and decodes a 2xx answer into out, retrying what
-// is safe to retry. It returns the request_id of the answer that counted.
+// is safe to retry for this endpoint (see assess and endpoints).
 func (c *Client) call(ctx context.Context, path string, body, out any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("encoding the %s request: %w", path, err)
 	}
-	ctx = c.maskSecrets(ctx)
+	// The tokens sent are registered before anything can echo them.
+	rememberTokensIn(payload)
+	ctx = WithLogMasks(ctx)
+	ep := endpointFor(path)
 	limiter := limiterFor(c.cfg.BaseURL, c.cfg.ClientID, path, c.requestsPerMinute(path))
+	unreachable := 0
 	for attempt := 0; ; attempt++ {
 		if err := limiter.Wait(ctx); err != nil {
 			return fmt.Errorf("POST %s: stopped while waiting for the client-side rate limit: %w", path, err)
@@ -111,14 +156,26 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("POST %s: %w", path, ctx.Err())
 		}
-		if !IsRetryable(err) || attempt >= c.cfg.Retry.MaxRetries {
-			if attempt > 0 && IsRetryable(err) {
-				return fmt.Errorf("POST %s: gave up after %d attempts: %w", path, attempt+1, err)
-			}
+		f := assess(err)
+		if !ep.repeatable && f.processed {
+			// Whatever the failure, sending again could do twice what
+			// may already be done.
+			return &OutcomeUnknownError{Path: path, Creates: ep.creates, Err: err}
+		}
+		if !f.transient {
 			return err
 		}
-		wait := c.cfg.Retry.backoff(attempt)
-		fields := map[string]any{"plaid_path": path, "attempt": attempt + 1, "retry_in": wait.String(), "error": err.Error()}
+		if f.unreachable {
+			unreachable++
+		}
+		if attempt >= c.cfg.Retry.MaxRetries || unreachable > maxUnreachableRetries {
+			if attempt == 0 {
+				return err
+			}
+			return fmt.Errorf("POST %s: gave up after %d attempts: %w", path, attempt+1, err)
+		}
+		wait := c.cfg.Retry.wait(attempt, f)
+		fields := map[string]any{"plaid_path": path, "attempt": attempt + 1, "cause": f.cause, "retry_in": wait.String(), "error": err.Error()}
 		if pe, ok := AsError(err); ok {
 			fields["request_id"] = pe.RequestID
 			fields["error_code"] = pe.ErrorCode
@@ -130,37 +187,16 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 	}
 }
 
-// maskSecrets adds log masks for the secret and for anything shaped like a
-// token. Masks live on a context, and Terraform gives every RPC a new one,
-// so they are added here, where every request passes, not once at start-up.
-func (c *Client) maskSecrets(ctx context.Context) context.Context {
-	// MaskLog* masks messages and field values alike; each call copies the
-	// logger's options, so two calls, not four.
-	if c.cfg.Secret != "" {
-		ctx = tflog.MaskLogStrings(ctx, c.cfg.Secret)
-	}
-	return tflog.MaskLogRegexes(ctx, tokenPattern)
-}
-
-// TransportError is a request that got no HTTP answer: a refused or dropped
-// connection, or an attempt that timed out.
-type TransportError struct {
-	Path string
-	Err  error
-}
-
-func (e *TransportError) Error() string {
-	return fmt.Sprintf("POST %s got no answer: %v", e.Path, e.Err)
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }
-
 func (c *Client) attempt(ctx context.Context, path string, payload []byte, out any) error {
 	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	defer cancel()
+	// Whether the request may have reached the server decides whether a
+	// call that creates something may be sent again.
+	var sent atomic.Bool
+	attemptCtx = httptrace.WithClientTrace(attemptCtx, &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }})
 	req, err := http.NewRequestWithContext(attemptCtx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(payload))
 	if err != nil {
-		return fmt.Errorf("building the %s request: %w", path, err)
+		return &TransportError{Path: path, BaseURL: serverText(c.cfg.BaseURL), Permanent: true, Cause: "the request could not be built from base_url", Detail: serverText(err.Error())}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -174,37 +210,80 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &TransportError{Path: path, Err: redactURLError(err)}
+		return newTransportError(path, c.cfg.BaseURL, err, sent.Load())
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	if err != nil {
-		return &TransportError{Path: path, Err: redactURLError(err)}
+		return newTransportError(path, c.cfg.BaseURL, err, true)
 	}
-	contentType := resp.Header.Get("Content-Type")
+	// An answer may carry new tokens (or echo ones): registered before
+	// any of it is logged or decoded.
+	rememberTokensIn(body)
+	contentType := serverText(resp.Header.Get("Content-Type"))
 	tflog.Debug(ctx, "Plaid answered", map[string]any{
 		"plaid_path": path, "http_status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
-		"request_id": requestIDOf(body),
+		"request_id": serverText(requestIDOf(body)),
 	})
-	if len(body) > MaxResponseBytes {
-		return &UnexpectedResponseError{HTTPStatus: resp.StatusCode, ContentType: contentType, Size: int64(len(body)), Problem: fmt.Sprintf("the body is larger than %d bytes", MaxResponseBytes)}
+	unexpected := func(problem string) error {
+		return &UnexpectedResponseError{HTTPStatus: resp.StatusCode, ContentType: contentType, Size: int64(len(body)), Problem: problem,
+			retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeError(resp.StatusCode, contentType, body)
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
+		return &RedirectError{Path: path, HTTPStatus: resp.StatusCode, LocationHost: locationHost(resp.Header.Get("Location"))}
+	case len(body) > MaxResponseBytes:
+		return unexpected(fmt.Sprintf("the body is larger than %d bytes", MaxResponseBytes))
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		err := decodeError(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		var ue *UnexpectedResponseError
+		if pe, ok := AsError(err); ok {
+			pe.retryAfter = retryAfter
+		} else if errors.As(err, &ue) {
+			ue.retryAfter = retryAfter
+		}
+		return err
 	}
-	if mt, _, _ := mime.ParseMediaType(contentType); mt != "" && mt != "application/json" {
-		return &UnexpectedResponseError{HTTPStatus: resp.StatusCode, ContentType: contentType, Size: int64(len(body)), Problem: "the body is not JSON"}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "" && mt != "application/json" {
+		return unexpected("the body is not JSON")
+	}
+	// A success status is not enough: a proxy may put an error body
+	// under a 200, or answer for Plaid with something else entirely.
+	// Every Plaid answer carries a request_id and no error_code.
+	var envelope struct {
+		ErrorCode json.RawMessage `json:"error_code"`
+		RequestID *string         `json:"request_id"`
+	}
+	if err := json.Unmarshal(body, &envelope); err != nil {
+		return unexpected("the body is not valid JSON for " + path)
+	}
+	if code := bytes.TrimSpace(envelope.ErrorCode); len(code) > 0 && string(code) != "null" && string(code) != `""` {
+		return unexpected("the body is a Plaid error (error_code " + serverText(strings.Trim(string(code), `"`)) + "), which Plaid never sends with a success status")
+	}
+	if envelope.RequestID == nil || *envelope.RequestID == "" {
+		return unexpected("the body has no request_id, which every Plaid answer carries")
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &UnexpectedResponseError{HTTPStatus: resp.StatusCode, ContentType: contentType, Size: int64(len(body)), Problem: "the body is not valid JSON for " + path}
+		return unexpected("the body is not valid JSON for " + path)
 	}
 	return nil
 }
 
-// redactURLError drops the URL from *url.Error-style messages' tokens; the
-// URL carries no secret, but a proxy's message could.
-func redactURLError(err error) error {
-	return errors.New(RedactTokens(err.Error()))
+// locationHost is the host a redirect points to, for its error: never the
+// path or query, which could carry anything.
+func locationHost(location string) string {
+	if location == "" {
+		return "nowhere (no Location header)"
+	}
+	u, err := url.Parse(location)
+	switch {
+	case err != nil:
+		return "an unreadable Location"
+	case u.Host == "":
+		return "a path on the same host"
+	}
+	return "host " + serverText(u.Host)
 }
 
 func requestIDOf(body []byte) string {

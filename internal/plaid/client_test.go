@@ -87,10 +87,19 @@ func TestClient_retriesOnlyWhatIsSafe(t *testing.T) {
 		{"CREDITS_EXHAUSTED is not", func(w http.ResponseWriter) { plaidError(w, 429, "RATE_LIMIT_EXCEEDED", "CREDITS_EXHAUSTED") }, 1},
 		{"400 is not", func(w http.ResponseWriter) { plaidError(w, 400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN") }, 1},
 		{"ITEM_NOT_FOUND is not", func(w http.ResponseWriter) { plaidError(w, 400, "ITEM_ERROR", "ITEM_NOT_FOUND") }, 1},
-		{"HTML 502 is not", func(w http.ResponseWriter) {
+		{"502 is retried", func(w http.ResponseWriter) { plaidError(w, 502, "API_ERROR", "INTERNAL_SERVER_ERROR") }, 4},
+		{"HTML 502 is retried", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(502)
 			_, _ = io.WriteString(w, "<html><body>bad gateway</body></html>")
-		}, 1},
+		}, 4},
+		{"HTML 504 is retried", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(504)
+			_, _ = io.WriteString(w, "<html><body>gateway timeout</body></html>")
+		}, 4},
+		{"ADDITION_LIMIT is not", func(w http.ResponseWriter) { plaidError(w, 429, "RATE_LIMIT_EXCEEDED", "ADDITION_LIMIT") }, 1},
+		{"a 404 route answer is not", func(w http.ResponseWriter) { plaidError(w, 404, "INVALID_REQUEST", "NOT_FOUND") }, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var calls atomic.Int32

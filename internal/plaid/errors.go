@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // Error codes the provider branches on. Plaid documents error_code as the
@@ -19,7 +20,26 @@ const (
 	CodeInvalidPublicToken = "INVALID_PUBLIC_TOKEN"
 	CodeInvalidInstitution = "INVALID_INSTITUTION"
 	CodeSandboxOnly        = "SANDBOX_ONLY"
+	CodeAdditionLimit      = "ADDITION_LIMIT"
+	CodePlannedMaintenance = "PLANNED_MAINTENANCE"
+
+	TypeItemError = "ITEM_ERROR"
 )
+
+// quotaCodes are the rate-limit answers that only more quota cures (free
+// credits used up, the account's Item limit reached): retrying them spends
+// a minute and changes nothing. This is the one list of them.
+var quotaCodes = map[string]bool{
+	CodeCreditsExhausted: true,
+	CodeAdditionLimit:    true,
+}
+
+// IsQuotaExhausted reports whether err is a rate-limit answer that retrying
+// cannot cure.
+func IsQuotaExhausted(err error) bool {
+	pe, ok := AsError(err)
+	return ok && quotaCodes[pe.ErrorCode]
+}
 
 // Error is Plaid's error object, plus the HTTP status it came with.
 type Error struct {
@@ -31,6 +51,19 @@ type Error struct {
 	RequestID        string  `json:"request_id"`
 	DocumentationURL string  `json:"documentation_url,omitempty"`
 	SuggestedAction  *string `json:"suggested_action,omitempty"`
+
+	// retryAfter is the answer's Retry-After, if it had one.
+	retryAfter time.Duration
+}
+
+// sanitize passes every field through serverText: each comes from the
+// server and may echo a secret or token.
+func (e *Error) sanitize() {
+	for _, f := range []*string{&e.ErrorType, &e.ErrorCode, &e.ErrorMessage, &e.RequestID, &e.DocumentationURL, e.DisplayMessage, e.SuggestedAction} {
+		if f != nil {
+			*f = serverText(*f)
+		}
+	}
 }
 
 func (e *Error) Error() string {
@@ -42,7 +75,9 @@ func (e *Error) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request_id %s)", e.RequestID)
 	}
-	return b.String()
+	// Each field is redacted; the whole is too, in case a secret was
+	// split across fields.
+	return Redact(b.String())
 }
 
 // UnexpectedResponseError is an answer that is not what Plaid sends: an HTML
@@ -50,9 +85,11 @@ func (e *Error) Error() string {
 // carries the body itself, which could be anything.
 type UnexpectedResponseError struct {
 	HTTPStatus  int
-	ContentType string
+	ContentType string // redacted
 	Size        int64
 	Problem     string
+
+	retryAfter time.Duration
 }
 
 func (e *UnexpectedResponseError) Error() string {
@@ -60,15 +97,19 @@ func (e *UnexpectedResponseError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	return fmt.Sprintf("the server answered HTTP %d (%s, %d bytes) but %s; a proxy, load balancer or wrong base_url may be answering instead of Plaid", e.HTTPStatus, ct, e.Size, e.Problem)
+	return Redact(fmt.Sprintf("the server answered HTTP %d (%s, %d bytes) but %s; a proxy, load balancer or wrong base_url may be answering instead of Plaid", e.HTTPStatus, ct, e.Size, e.Problem))
 }
 
 // IsItemNotFound reports whether err is Plaid's proof that the Item no longer
-// exists. It is the one classifier for "gone": only ITEM_NOT_FOUND counts.
-// INVALID_ACCESS_TOKEN does not, because it also means a token from another
-// environment or client, or a rotated token whose Item still lives.
+// exists. It is the one classifier for "gone": only HTTP 400 with error_type
+// ITEM_ERROR and error_code ITEM_NOT_FOUND counts. The same code at another
+// status (a proxy's 404 route answer, a 500, a 429) proves nothing, and
+// INVALID_ACCESS_TOKEN does not count either, because it also means a token
+// from another environment or client, or a rotated token whose Item still
+// lives.
 func IsItemNotFound(err error) bool {
-	return HasCode(err, CodeItemNotFound)
+	pe, ok := AsError(err)
+	return ok && pe.HTTPStatus == http.StatusBadRequest && pe.ErrorType == TypeItemError && pe.ErrorCode == CodeItemNotFound
 }
 
 // HasCode reports whether err is a Plaid error with the given error_code.
@@ -84,24 +125,11 @@ func AsError(err error) (*Error, bool) {
 	return pe, ok
 }
 
-// tokenPattern matches anything shaped like a Plaid token so that no token
-// echoed by a server (or a misbehaving proxy) reaches an error string.
-var tokenPattern = regexp.MustCompile(`\b(access|public|link)-(sandbox|development|production)-[A-Za-z0-9-]+`)
-
-// RedactTokens replaces every Plaid token in s.
-func RedactTokens(s string) string {
-	return tokenPattern.ReplaceAllString(s, "$1-$2-<redacted>")
-}
-
-// TokenPattern is the regular expression that RedactTokens uses; the provider
-// registers it as a log mask.
-func TokenPattern() *regexp.Regexp { return tokenPattern }
-
 // decodeError turns a non-2xx answer into *Error when it is a Plaid error
 // object, and into *UnexpectedResponseError otherwise.
 func decodeError(status int, contentType string, body []byte) error {
 	unexpected := func(problem string) error {
-		return &UnexpectedResponseError{HTTPStatus: status, ContentType: contentType, Size: int64(len(body)), Problem: problem}
+		return &UnexpectedResponseError{HTTPStatus: status, ContentType: serverText(contentType), Size: int64(len(body)), Problem: problem}
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return unexpected("the body is empty, not a Plaid error object")
@@ -117,11 +145,7 @@ func decodeError(status int, contentType string, body []byte) error {
 		return unexpected("the JSON body has no error_code, so it is not a Plaid error object")
 	}
 	pe.HTTPStatus = status
-	pe.ErrorMessage = RedactTokens(pe.ErrorMessage)
-	if pe.DisplayMessage != nil {
-		redacted := RedactTokens(*pe.DisplayMessage)
-		pe.DisplayMessage = &redacted
-	}
+	pe.sanitize()
 	return &pe
 }
 
@@ -129,3 +153,41 @@ func looksLikeHTML(body []byte) bool {
 	head := strings.ToLower(strings.TrimSpace(string(body[:min(len(body), 512)])))
 	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") || strings.Contains(head, "<body")
 }
+
+// RedirectError is a 3xx answer. Plaid's API never redirects, and following
+// one would send the secret and an access token to wherever it points, so
+// the client never does: it names the status and the target's host, nothing
+// more.
+type RedirectError struct {
+	Path       string
+	HTTPStatus int
+	// LocationHost is the host the redirect points to (redacted), or a
+	// note when there is none.
+	LocationHost string
+}
+
+func (e *RedirectError) Error() string {
+	return Redact(fmt.Sprintf("POST %s: the server answered HTTP %d, a redirect to %s. Plaid's API never redirects, and redirects are never followed because each request carries the secret and an access token: point base_url at the API itself, not at something that redirects", e.Path, e.HTTPStatus, e.LocationHost))
+}
+
+// OutcomeUnknownError is a call that is not safe to repeat (it creates
+// something at Plaid) and failed in a way that leaves open whether Plaid
+// acted on it: the answer was lost, or was a 500, 502, 504 or garbage. It
+// was not sent again, because a repeat could create a second thing while the
+// first is never cleaned up.
+type OutcomeUnknownError struct {
+	Path string
+	// Creates says what the call creates, such as "a sandbox Item".
+	Creates string
+	Err     error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	created := e.Creates
+	if created == "" {
+		created = "what this call makes"
+	}
+	return Redact(fmt.Sprintf("POST %s may have gone through: %v. Plaid may have created %s, so the request was not sent again (a repeat could create a second one)", e.Path, e.Err, created))
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

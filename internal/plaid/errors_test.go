@@ -63,7 +63,11 @@ func TestIsItemNotFound(t *testing.T) {
 		{&Error{HTTPStatus: 400, ErrorType: "ITEM_ERROR", ErrorCode: CodeItemLoginRequired}, false},
 		{&Error{HTTPStatus: 404, ErrorType: "INVALID_REQUEST", ErrorCode: "NOT_FOUND"}, false},
 		{&UnexpectedResponseError{HTTPStatus: 404}, false},
-		{&TransportError{Path: "/item/get", Err: errors.New("EOF")}, false},
+		{&TransportError{Path: "/item/get", Cause: "lost"}, false},
+		{&Error{HTTPStatus: 404, ErrorType: "ITEM_ERROR", ErrorCode: CodeItemNotFound}, false},
+		{&Error{HTTPStatus: 500, ErrorType: "ITEM_ERROR", ErrorCode: CodeItemNotFound}, false},
+		{&Error{HTTPStatus: 429, ErrorType: "ITEM_ERROR", ErrorCode: CodeItemNotFound}, false},
+		{&Error{HTTPStatus: 400, ErrorType: "INVALID_REQUEST", ErrorCode: CodeItemNotFound}, false},
 		{nil, false},
 	} {
 		if got := IsItemNotFound(tc.err); got != tc.want {

@@ -49,14 +49,23 @@ func (c *Client) GetItem(ctx context.Context, accessToken string) (*ItemResponse
 	if err := c.call(ctx, "/item/get", accessTokenRequest{accessToken}, &out); err != nil {
 		return nil, err
 	}
-	return &out, out.requireItemID("/item/get")
+	return &out, out.check("/item/get")
 }
 
-// requireItemID refuses an answer without the Item's id: recording an Item
-// with an empty id would lose it.
-func (r *ItemResponse) requireItemID(path string) error {
+// check refuses an answer without the Item's id (recording an Item with an
+// empty id would lose it) and passes what the server says about the Item's
+// error through the redactor.
+func (r *ItemResponse) check(path string) error {
+	r.RequestID = serverText(r.RequestID)
+	if r.Item.Error != nil {
+		r.Item.Error.sanitize()
+	}
 	if r.Item.ItemID == "" {
 		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of " + path + " has no item.item_id"}
+	}
+	if Redact(r.Item.ItemID) != r.Item.ItemID {
+		// It would become the resource's id, shown in every plan.
+		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item.item_id of the answer of " + path + " carries a token or the secret"}
 	}
 	return nil
 }
@@ -81,13 +90,16 @@ type RequestIDResponse struct {
 
 // RemoveItem calls /item/remove. A retried remove whose first attempt went
 // through answers ITEM_NOT_FOUND; callers that want "removed" treat that as
-// success (IsItemNotFound).
+// success (IsItemNotFound). A success status counts only with a real
+// answer: a 2xx with an error body or without request_id is an
+// *UnexpectedResponseError.
 func (c *Client) RemoveItem(ctx context.Context, accessToken string, reason RemoveReason) (*RequestIDResponse, error) {
 	var out RequestIDResponse
 	req := itemRemoveRequest{AccessToken: accessToken, ReasonCode: reason.Code, ReasonNote: reason.Note}
 	if err := c.call(ctx, "/item/remove", req, &out); err != nil {
 		return nil, err
 	}
+	out.RequestID = serverText(out.RequestID)
 	return &out, nil
 }
 
@@ -102,5 +114,5 @@ func (c *Client) UpdateWebhook(ctx context.Context, accessToken string, webhook 
 	if err := c.call(ctx, "/item/webhook/update", webhookUpdateRequest{accessToken, webhook}, &out); err != nil {
 		return nil, err
 	}
-	return &out, out.requireItemID("/item/webhook/update")
+	return &out, out.check("/item/webhook/update")
 }

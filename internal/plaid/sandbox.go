@@ -30,8 +30,13 @@ type publicTokenResponse struct {
 // CreateSandboxPublicToken calls /sandbox/public_token/create.
 func (c *Client) CreateSandboxPublicToken(ctx context.Context, req SandboxPublicTokenRequest) (string, error) {
 	var out publicTokenResponse
-	if err := c.call(ctx, "/sandbox/public_token/create", req, &out); err != nil {
+	const path = "/sandbox/public_token/create"
+	if err := c.call(ctx, path, req, &out); err != nil {
 		return "", err
+	}
+	if out.PublicToken == "" {
+		return "", &OutcomeUnknownError{Path: path, Creates: endpointFor(path).creates,
+			Err: &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer has no public_token"}}
 	}
 	return out.PublicToken, nil
 }
@@ -50,11 +55,14 @@ type publicTokenRequest struct {
 // ExchangePublicToken calls /item/public_token/exchange.
 func (c *Client) ExchangePublicToken(ctx context.Context, publicToken string) (*ExchangeResponse, error) {
 	var out ExchangeResponse
-	if err := c.call(ctx, "/item/public_token/exchange", publicTokenRequest{publicToken}, &out); err != nil {
+	const path = "/item/public_token/exchange"
+	if err := c.call(ctx, path, publicTokenRequest{publicToken}, &out); err != nil {
 		return nil, err
 	}
 	if out.AccessToken == "" || out.ItemID == "" {
-		return nil, &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of /item/public_token/exchange lacks access_token or item_id"}
+		return nil, &OutcomeUnknownError{Path: path, Creates: endpointFor(path).creates,
+			Err: &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer lacks access_token or item_id"}}
 	}
+	out.RequestID = serverText(out.RequestID)
 	return &out, nil
 }

@@ -1,0 +1,31 @@
+package plaid
+
+// endpoint is what the client must know about a Plaid endpoint beyond its
+// request and answer.
+type endpoint struct {
+	// repeatable is true when sending the request twice does no harm: a
+	// read, a setting, or a removal (a repeated removal finds
+	// ITEM_NOT_FOUND). Such calls are retried whenever the failure may pass.
+	repeatable bool
+	// creates names what a call that is not repeatable makes at Plaid, for
+	// the error that says it may exist.
+	creates string
+}
+
+// endpoints lists every endpoint the client calls. One that is missing
+// counts as not repeatable: it is retried only when the request cannot
+// have reached Plaid.
+var endpoints = map[string]endpoint{
+	"/item/get":               {repeatable: true},
+	"/item/remove":            {repeatable: true},
+	"/item/webhook/update":    {repeatable: true},
+	"/institutions/get_by_id": {repeatable: true},
+	// /sandbox/public_token/create makes a new Item each time; a repeated
+	// /item/public_token/exchange of a public token that was already
+	// exchanged answers INVALID_PUBLIC_TOKEN, and the access token issued
+	// the first time is lost with the Item it opens.
+	"/sandbox/public_token/create": {creates: "a sandbox Item"},
+	"/item/public_token/exchange":  {creates: "an access token for the new Item"},
+}
+
+func endpointFor(path string) endpoint { return endpoints[path] }

@@ -1,0 +1,114 @@
+package plaid
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
+)
+
+// Each form a server could echo a secret or token in; the planted values
+// are registered as the client registers them.
+func TestRedact_removesEveryForm(t *testing.T) {
+	registerFuzzSecrets()
+	percentAll := func(s string) string { return leakcheck.Forms(s)["percent-encoded"] }
+	jsonAll := func(s string) string { return leakcheck.Forms(s)["JSON-escaped"] }
+	idPart := strings.TrimPrefix(fuzzAccessToken, "access-sandbox-")
+	for name, text := range map[string]string{
+		"plain token":                "token " + fuzzAccessToken + " is bad",
+		"upper-case token":           "TOKEN " + strings.ToUpper(fuzzAccessToken),
+		"mixed-case token":           "Access-Sandbox-" + idPart,
+		"glued token":                "token_" + fuzzAccessToken + "_x",
+		"glued upper-case token":     "TOKEN_" + strings.ToUpper(fuzzAccessToken) + "XYZ",
+		"percent-encoded token":      "t=" + percentAll(fuzzAccessToken),
+		"percent-encoded hyphens":    strings.ReplaceAll(fuzzAccessToken, "-", "%2D"),
+		"double percent-encoded":     strings.ReplaceAll(percentAll(fuzzAccessToken), "%", "%25"),
+		"JSON-escaped token":         `"` + jsonAll(fuzzAccessToken) + `"`,
+		"JSON-escaped hyphens":       strings.ReplaceAll(fuzzAccessToken, "-", `\u002d`),
+		"HTML references":            strings.ReplaceAll(fuzzAccessToken, "-", "&#45;"),
+		"bare token id":              "id " + idPart,
+		"unregistered token":         "see " + fuzzPublicToken,
+		"unregistered, upper, glued": "x" + strings.ToUpper(fuzzPublicToken),
+		"unregistered, encoded":      percentAll(fuzzPublicToken),
+		"plain secret":               "secret " + fuzzSecret + " is not valid",
+		"upper-case secret":          strings.ToUpper(fuzzSecret),
+		"glued secret":               "abc" + fuzzSecret + "def",
+		"percent-encoded secret":     percentAll(fuzzSecret),
+		"JSON-escaped secret":        jsonAll(fuzzSecret),
+		"quoted in a content type":   `application/json; charset="` + fuzzSecret + `"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := Redact(text)
+			if leak := leakcheck.Find(got, fuzzSecret, fuzzAccessToken, fuzzPublicToken, idPart); leak != "" {
+				t.Errorf("%s survived: %q", leak, got)
+			}
+			if !strings.Contains(got, redactedMark) {
+				t.Errorf("nothing marked as redacted in %q", got)
+			}
+			if again := Redact(got); again != got {
+				t.Errorf("Redact is not idempotent: %q then %q", got, again)
+			}
+		})
+	}
+}
+
+func TestRedact_leavesOrdinaryTextAlone(t *testing.T) {
+	registerFuzzSecrets()
+	for _, s := range []string{
+		"Plaid answered HTTP 400 ITEM_ERROR/ITEM_NOT_FOUND: the Item was removed (request_id Hb2c9Xq)",
+		"POST /item/get to base_url http://127.0.0.1:8080 got no answer: connection refused",
+		`a Plaid access token starts with "access-" followed by the environment (for example "access-sandbox-")`,
+		"100% of 50%: done \\n &amp; more",
+		"",
+	} {
+		if got := Redact(s); got != s {
+			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
+
+func TestRedact_keepsTheTokenKind(t *testing.T) {
+	if got := Redact("x " + strings.ToUpper(fuzzPublicToken) + " y"); got != "x public-sandbox-"+redactedMark+" y" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// Short values would mangle ordinary words; they are not registered.
+func TestRemember_ignoresShortValues(t *testing.T) {
+	remember("abc")
+	if got := Redact("abc def"); got != "abc def" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestWithLogMasks_masksTheSecretInEveryForm(t *testing.T) {
+	registerFuzzSecrets()
+	var buf bytes.Buffer
+	ctx := WithLogMasks(tflogtest.RootLogger(context.Background(), &buf))
+	for _, s := range []string{fuzzSecret, strings.ToUpper(fuzzSecret), leakcheck.Forms(fuzzSecret)["percent-encoded"], leakcheck.Forms(fuzzSecret)["JSON-escaped"],
+		fuzzAccessToken, "token_" + strings.ToUpper(fuzzAccessToken), fuzzPublicToken} {
+		tflog.Info(ctx, "message "+s, map[string]any{"field": "value " + s})
+	}
+	if buf.Len() == 0 {
+		t.Fatal("nothing was logged")
+	}
+	if leak := leakcheck.Find(buf.String(), fuzzSecret, fuzzAccessToken, fuzzPublicToken); leak != "" {
+		t.Errorf("%s is in the log", leak)
+	}
+}
+
+func TestServerText_controlCharactersCannotJoinATokenBackTogether(t *testing.T) {
+	split := fuzzPublicToken[:10] + "\x00\x1b" + fuzzPublicToken[10:]
+	if leak := leakcheck.Find(serverText(split), fuzzPublicToken); leak != "" {
+		t.Errorf("%s survived", leak)
+	}
+	long := strings.Repeat("a", 10000)
+	if got := serverText(long); len(got) > 2100 {
+		t.Errorf("serverText kept %d bytes", len(got))
+	}
+}
