@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -62,6 +63,15 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 		return nil, diags
 	}
 
+	// A credential with whitespace (the trailing newline of file(), most
+	// often) would be refused by Go before sending, or by Plaid: say so
+	// now, naming the setting, never the value.
+	for _, c := range []struct{ attr, envVar, value string }{{"client_id", envClientID, clientID}, {"secret", envSecret, secret}} {
+		if err := plaid.CheckCredential(c.value); err != nil {
+			diags.AddAttributeError(path.Root(c.attr), "Invalid Plaid Credential",
+				fmt.Sprintf("The provider's %s (or the %s environment variable) %s.", c.attr, c.envVar, err))
+		}
+	}
 	if clientID == "" {
 		diags.AddAttributeError(path.Root("client_id"), "Missing Plaid Client ID",
 			fmt.Sprintf("The provider needs your Plaid client_id. Set client_id in the provider block or the %s environment variable. Find it at https://dashboard.plaid.com/developers/keys.", envClientID))
@@ -123,20 +133,27 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 }
 
 // checkBaseURL accepts an absolute http(s) URL with a host and no path,
-// query or credentials: requests are sent to base_url + "/item/get".
+// query or credentials: requests are sent to base_url + "/item/get". Its
+// errors quote the URL only when it cannot hold credentials.
 func checkBaseURL(raw string) error {
+	shown := func() string {
+		if strings.Contains(raw, "@") {
+			return "base_url"
+		}
+		return fmt.Sprintf("%q", plaid.Redact(raw))
+	}
 	u, err := url.Parse(raw)
 	switch {
+	case err == nil && u.User != nil:
+		return fmt.Errorf("the base URL must not contain credentials (a user name or password before @); use client_id and secret")
 	case err != nil:
-		return fmt.Errorf("%q is not a valid URL", raw)
+		return fmt.Errorf("%s is not a valid URL", shown())
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("the base URL must start with http:// or https://, not %q", u.Scheme+":")
+		return fmt.Errorf("the base URL must start with http:// or https://, not %q", plaid.Redact(u.Scheme)+":")
 	case u.Host == "":
-		return fmt.Errorf("the base URL %q has no host", raw)
-	case u.User != nil:
-		return fmt.Errorf("the base URL must not contain credentials; use client_id and secret")
+		return fmt.Errorf("the base URL %s has no host", shown())
 	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
-		return fmt.Errorf("the base URL %q must not have a path, query or fragment", raw)
+		return fmt.Errorf("the base URL %s must not have a path, query or fragment", shown())
 	}
 	return nil
 }

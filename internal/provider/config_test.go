@@ -81,3 +81,52 @@ func TestProviderConfig_errorsNameTheSettingAndVariable(t *testing.T) {
 		})
 	}
 }
+
+// Credentials with whitespace and a base_url with credentials fail at
+// configure time, naming the setting and its variable, never the value.
+func TestProviderConfig_hygiene(t *testing.T) {
+	const secret = "9f8e7d6c5b4a39281706f5e4d3c2b1"
+	for name, tc := range map[string]struct {
+		cfg    func(*providerModel)
+		env    map[string]string
+		values []string
+		want   []string
+	}{
+		"secret with a trailing newline from the environment": {env: map[string]string{envClientID: "id", envSecret: secret + "\n"}, values: []string{secret}, want: []string{"secret", envSecret, "at the end"}},
+		"secret with a trailing newline from file()":          {cfg: func(c *providerModel) { c.Secret = types.StringValue(secret + "\r\n") }, env: map[string]string{envClientID: "id"}, values: []string{secret}, want: []string{"secret", envSecret}},
+		"client_id with a space":                              {env: map[string]string{envClientID: "my client", envSecret: secret}, values: []string{"my client"}, want: []string{"client_id", envClientID, "inside"}},
+		"client_id with a control character":                  {cfg: func(c *providerModel) { c.ClientID = types.StringValue("\x00clientid") }, env: map[string]string{envSecret: secret}, values: []string{"clientid"}, want: []string{"client_id", envClientID}},
+		"base_url with user and password":                     {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://user:" + secret + "@127.0.0.1:8080"}, values: []string{secret, "user:"}, want: []string{"base_url", envBaseURL, "credentials"}},
+		"malformed base_url with user info":                   {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://user:" + secret + "@127.0.0.1:80x"}, values: []string{secret, "user:"}, want: []string{"base_url", envBaseURL}},
+		"base_url with a user and a path":                     {cfg: func(c *providerModel) { c.BaseURL = types.StringValue("https://" + secret + "@host/v1") }, env: map[string]string{envClientID: "id", envSecret: "s"}, values: []string{secret}, want: []string{"base_url", envBaseURL}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := fullConfig()
+			if tc.cfg != nil {
+				tc.cfg(&cfg)
+			}
+			_, diags := newProviderData(cfg, "test", "", envFrom(tc.env))
+			if !diags.HasError() {
+				t.Fatal("expected an error")
+			}
+			var text strings.Builder
+			for _, d := range diags.Errors() {
+				text.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text.String(), w) {
+					t.Errorf("diagnostics do not mention %q:\n%s", w, text.String())
+				}
+			}
+			for _, v := range tc.values {
+				if strings.Contains(text.String(), v) {
+					t.Errorf("diagnostics repeat the value:\n%s", text.String())
+				}
+			}
+		})
+	}
+	// The plan-time validator says the same without the value.
+	if err := checkBaseURL("http://user:" + secret + "@127.0.0.1:80x"); err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("checkBaseURL = %v", err)
+	}
+}
