@@ -11,20 +11,27 @@ import (
 )
 
 // describePlaidError says, for a diagnostic, what was attempted, what Plaid
-// answered, and what to do next. No error here carries a token or the
-// secret: the client redacts tokens from everything a server says.
+// answered, and what to do next. The client redacts everything a server
+// says; the text passes the same redactor again, as every diagnostic does
+// on its way out (redactingServer).
 func describePlaidError(attempted string, err error, env plaid.Environment) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s failed: %s.", attempted, err)
 	if next := nextStep(err, env); next != "" {
 		b.WriteString("\n\n" + next)
 	}
-	return b.String()
+	return plaid.Redact(b.String())
 }
 
 // nextStep is the advice for the errors any call can meet. Callers add
 // their own for errors that mean something particular to them.
 func nextStep(err error, env plaid.Environment) string {
+	// Before the Plaid error it may wrap: what matters is that the call
+	// was not repeated.
+	var oe *plaid.OutcomeUnknownError
+	if errors.As(err, &oe) {
+		return outcomeUnknownStep
+	}
 	if pe, ok := plaid.AsError(err); ok {
 		switch {
 		case pe.ErrorCode == plaid.CodeInvalidAPIKeys:
@@ -39,11 +46,15 @@ func nextStep(err error, env plaid.Environment) string {
 		return ""
 	}
 	var te *plaid.TransportError
+	if errors.As(err, &te) && te.Permanent {
+		return "Retrying cannot change this, so the request was not repeated. Check the provider's base_url (" + envBaseURL + ") and the server it points at."
+	}
 	if errors.As(err, &te) {
 		return "No answer came back after every retry. Check the network and the provider's base_url (" + envBaseURL + "); then run the command again: Items already handled stay handled."
 	}
 	var ue *plaid.UnexpectedResponseError
-	if errors.As(err, &ue) {
+	var re *plaid.RedirectError
+	if errors.As(err, &ue) || errors.As(err, &re) {
 		return "Check the provider's base_url (" + envBaseURL + ") and any proxy between Terraform and Plaid."
 	}
 	return ""
@@ -53,3 +64,10 @@ func nextStep(err error, env plaid.Environment) string {
 func addPlaidError(diags *diag.Diagnostics, summary, attempted string, err error, env plaid.Environment) {
 	diags.AddError(summary, describePlaidError(attempted, err, env))
 }
+
+// outcomeUnknownStep is the way out after a creating call that may have
+// gone through: what can be found, and how, honestly.
+const outcomeUnknownStep = "Terraform did not send the request again, because a repeat could create a second Item, so an Item may now exist that is not in Terraform state. " +
+	"Plaid's API cannot list Items, and removes one only with its access token: if the answer that carried the token was lost, nothing can remove that Item through the API. " +
+	"Against the plaid emulator, its control API lists every Item (GET /emulator/items) and removes one (POST /emulator/items/<item_id>/revoke). " +
+	"In Plaid's sandbox such an Item costs nothing; the request_id above, if any, identifies the request to Plaid support. Run the command again to create the resource."

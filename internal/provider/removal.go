@@ -54,7 +54,8 @@ func removalReasonAttributes() map[string]schema.Attribute {
 func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, method, code, note types.String) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m := removalMethodOf(method)
-	ctx = tflog.SetField(ctx, "item_id", itemID)
+	// The outcome is logged on a masked context, like the request itself.
+	ctx = tflog.SetField(plaid.WithLogMasks(ctx), "item_id", itemID)
 	ctx = tflog.SetField(ctx, "plaid_path", m.path)
 	resp, err := m.end(ctx, data.client, accessToken, code.ValueString(), note.ValueString())
 	switch {
@@ -74,7 +75,7 @@ func removeItem(ctx context.Context, data *providerData, accessToken, itemID str
 // invalidTokenDetail explains INVALID_ACCESS_TOKEN for an Item in state:
 // why it is not proof of removal, and the ways out.
 func invalidTokenDetail(attempted string, err error, env plaid.Environment) string {
-	return fmt.Sprintf("%s failed: %s.\n\n"+
+	return plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
 		"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
 		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
 		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
@@ -82,5 +83,5 @@ func invalidTokenDetail(attempted string, err error, env plaid.Environment) stri
 		"(`terraform state rm` this resource, `terraform import` it with `env:VARIABLE` holding the new token, then destroy again). "+
 		"If you know the Item is gone, or want Terraform to stop managing it without removing it, add a removed block:\n\n"+
 		"  removed {\n    from = <this resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }",
-		attempted, err, env)
+		attempted, err, env))
 }

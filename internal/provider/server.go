@@ -13,7 +13,7 @@ import (
 // acceptance tests run, so that both exercise the same wrapping.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
+		return &redactingServer{ProviderServer: &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}}
 	}
 }
 
