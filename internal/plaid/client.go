@@ -217,9 +217,12 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	if err != nil {
 		return newTransportError(path, c.cfg.BaseURL, err, true)
 	}
-	// An answer may carry new tokens (or echo ones): registered before
-	// any of it is logged or decoded.
-	rememberTokensIn(body)
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		// A real answer may carry new tokens: registered before any of
+		// it is logged or decoded. Error answers are not read for them,
+		// so that a hostile server cannot have ordinary words redacted.
+		rememberTokensIn(body)
+	}
 	contentType := serverText(resp.Header.Get("Content-Type"))
 	tflog.Debug(ctx, "Plaid answered", map[string]any{
 		"plaid_path": path, "http_status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),

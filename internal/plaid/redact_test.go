@@ -3,6 +3,9 @@ package plaid
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -110,5 +113,34 @@ func TestServerText_controlCharactersCannotJoinATokenBackTogether(t *testing.T) 
 	long := strings.Repeat("a", 10000)
 	if got := serverText(long); len(got) > 2100 {
 		t.Errorf("serverText kept %d bytes", len(got))
+	}
+}
+
+// Tokens in real answers join the registry, so that even their bare id is
+// redacted later; error answers cannot add to it.
+func TestClient_registersTokensItReceives(t *testing.T) {
+	const received = "access-sandbox-a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+	const planted = "an ordinary phrase"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/item/get" {
+			w.WriteHeader(400)
+			_, _ = io.WriteString(w, `{"error_type":"X","error_code":"Y","access_token":"`+planted+`","request_id":"r"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"access_token":"`+received+`","item_id":"it","request_id":"r"}`)
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL, 0)
+	if _, err := c.ExchangePublicToken(context.Background(), "public-sandbox-x"); err != nil {
+		t.Fatal(err)
+	}
+	bareID := strings.TrimPrefix(received, "access-sandbox-")
+	if got := Redact("id " + strings.ToUpper(bareID)); strings.Contains(lowerASCII(got), bareID) {
+		t.Errorf("the received token's id survived: %q", got)
+	}
+	_, _ = c.GetItem(context.Background(), "access-sandbox-x")
+	if got := Redact(planted); got != planted {
+		t.Errorf("an error answer added to the registry: %q", got)
 	}
 }
