@@ -69,7 +69,7 @@ func (p *plaidProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "How many times a request is retried after a rate limit (429, except `CREDITS_EXHAUSTED`), a 500, a 503 or a network error, with capped exponential backoff and jitter. Default `10` (about a minute of retrying). `0` disables retries.",
+				MarkdownDescription: "How many times a request is retried after a rate limit (429, except quota codes such as `CREDITS_EXHAUSTED` and `ADDITION_LIMIT`), a 500, 502, 503 or 504, or a lost connection, with capped exponential backoff and jitter, honouring `Retry-After`. Default `10` (about a minute of retrying). `0` disables retries. Calls that create a sandbox Item are retried only when the request cannot have reached Plaid.",
 				Validators:          []validator.Int64{int64validator.Between(0, 50)},
 			},
 			"requests_per_minute": schema.Int64Attribute{
