@@ -90,6 +90,16 @@ func echoPlacements() map[string]echo {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"item":{"item_id":"it1","error":{"error_code":`+jsonString(v)+`,"error_message":`+jsonString(v)+`}},"request_id":`+jsonString(v)+`}`)
 	}
+	placements["200 item fields"] = func(w http.ResponseWriter, v string) {
+		j := jsonString(v)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"item":{"item_id":"it1","institution_id":`+j+`,"institution_name":`+j+`,"webhook":`+j+`,"available_products":[`+j+`],"billed_products":[`+j+`],"products":[`+j+`],"consented_products":[`+j+`],"update_type":`+j+`,"created_at":`+j+`,"consent_expiration_time":`+j+`},`+
+			`"status":{"transactions":{"last_successful_update":`+j+`,"last_failed_update":`+j+`},"last_webhook":{"sent_at":`+j+`,"code_sent":`+j+`}},"request_id":"r"}`)
+	}
+	placements["200 item_id"] = func(w http.ResponseWriter, v string) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"item":{"item_id":`+jsonString(v)+`},"request_id":"r"}`)
+	}
 	placements["quoted content type"] = func(w http.ResponseWriter, v string) {
 		w.Header().Set("Content-Type", `text/html; charset="`+v+`"`)
 		w.WriteHeader(502)

@@ -56,10 +56,7 @@ func (c *Client) GetItem(ctx context.Context, accessToken string) (*ItemResponse
 // empty id would lose it) and passes what the server says about the Item's
 // error through the redactor.
 func (r *ItemResponse) check(path string) error {
-	r.RequestID = serverText(r.RequestID)
-	if r.Item.Error != nil {
-		r.Item.Error.sanitize()
-	}
+	r.sanitize()
 	if r.Item.ItemID == "" {
 		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of " + path + " has no item.item_id"}
 	}
@@ -68,6 +65,42 @@ func (r *ItemResponse) check(path string) error {
 		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item.item_id of the answer of " + path + " carries a token or the secret"}
 	}
 	return nil
+}
+
+// sanitize passes every string of the answer through the redactor: they
+// become state and plan output, which a hostile server could otherwise
+// fill with a token it echoes. A real Plaid answer is left unchanged.
+func (r *ItemResponse) sanitize() {
+	r.RequestID = serverText(r.RequestID)
+	it := &r.Item
+	if it.Error != nil {
+		it.Error.sanitize()
+	}
+	it.UpdateType = Redact(it.UpdateType)
+	for _, p := range []*string{it.InstitutionID, it.InstitutionName, it.Webhook, it.ConsentExpirationTime, it.CreatedAt} {
+		redactPtr(p)
+	}
+	for _, list := range [][]string{it.AvailableProducts, it.BilledProducts, it.Products, it.ConsentedProducts} {
+		for i := range list {
+			list[i] = Redact(list[i])
+		}
+	}
+	if st := r.Status; st != nil {
+		if tx := st.Transactions; tx != nil {
+			redactPtr(tx.LastSuccessfulUpdate)
+			redactPtr(tx.LastFailedUpdate)
+		}
+		if wh := st.LastWebhook; wh != nil {
+			redactPtr(wh.SentAt)
+			redactPtr(wh.CodeSent)
+		}
+	}
+}
+
+func redactPtr(p *string) {
+	if p != nil {
+		*p = Redact(*p)
+	}
 }
 
 // RemoveReason is the optional explanation sent with /item/remove. Empty
