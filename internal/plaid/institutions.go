@@ -39,5 +39,17 @@ func (c *Client) GetInstitution(ctx context.Context, institutionID string, count
 	if err := c.call(ctx, "/institutions/get_by_id", req, &out); err != nil {
 		return nil, err
 	}
-	return &out.Institution, nil
+	// Like an Item's answer, it becomes state: redacted.
+	inst := &out.Institution
+	inst.InstitutionID, inst.Name = Redact(inst.InstitutionID), Redact(inst.Name)
+	redactPtr(inst.URL)
+	for _, list := range [][]string{inst.Products, inst.CountryCodes} {
+		for i := range list {
+			list[i] = Redact(list[i])
+		}
+	}
+	if inst.Status != nil && inst.Status.ItemLogins != nil {
+		inst.Status.ItemLogins.Status = Redact(inst.Status.ItemLogins.Status)
+	}
+	return inst, nil
 }
