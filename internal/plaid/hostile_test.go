@@ -523,3 +523,20 @@ func TestClient_logsRetriesAtWarn(t *testing.T) {
 	}
 	t.Errorf("no retry log line in %v", entries)
 }
+
+func TestClient_institutionAnswerIsRedacted(t *testing.T) {
+	upper := strings.ToUpper(hostileToken)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"institution":{"institution_id":"ins_1","name":"Bank `+upper+`","products":["`+hostileSecret+`"],"country_codes":["US"],"url":"https://x/`+hostileToken+`","status":{"item_logins":{"status":"`+upper+`"}}},"request_id":"r"}`)
+	}))
+	defer srv.Close()
+	inst, err := newHostileClient(t, srv.URL, 0).GetInstitution(context.Background(), "ins_1", []string{"US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(inst)
+	if leak := leakcheck.Find(string(b), hostileSecret, hostileToken); leak != "" {
+		t.Errorf("%s is in the institution: %s", leak, b)
+	}
+}
