@@ -93,12 +93,13 @@ func addKnown(v string, needsMask bool) {
 }
 
 // rememberTokensIn registers every string value under a JSON key that names
-// a token or a secret ("access_token", "public_token", "new_access_token",
-// "secret", ...), anywhere in a request or answer body. Reading the keys
+// a token, a secret or a password ("access_token", "public_token",
+// "new_access_token", "override_password", ...), anywhere in a request or
+// answer body. Reading the keys
 // instead of listing fields per endpoint means an endpoint added later is
 // covered without anyone remembering to.
 func rememberTokensIn(body []byte) {
-	if !bytes.Contains(body, []byte("token")) && !bytes.Contains(body, []byte("secret")) {
+	if !bytes.Contains(body, []byte("token")) && !bytes.Contains(body, []byte("secret")) && !bytes.Contains(body, []byte("password")) {
 		return
 	}
 	var doc any
@@ -118,7 +119,7 @@ func rememberTokensIn(body []byte) {
 				walk(key, child)
 			}
 		case string:
-			if k := strings.ToLower(key); strings.HasSuffix(k, "token") || strings.HasSuffix(k, "secret") {
+			if k := strings.ToLower(key); strings.HasSuffix(k, "token") || strings.HasSuffix(k, "secret") || strings.HasSuffix(k, "password") {
 				found = append(found, v)
 			}
 		}

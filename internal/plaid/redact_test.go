@@ -144,3 +144,15 @@ func TestClient_registersTokensItReceives(t *testing.T) {
 		t.Errorf("an error answer added to the registry: %q", got)
 	}
 }
+
+func TestRememberTokensIn_readsNestedTokenSecretAndPasswordKeys(t *testing.T) {
+	rememberTokensIn([]byte(`{"institution_id":"ins_1","options":{"override_password":"Hunter2-Hunter2","list":[{"new_access_token":"zz-not-shaped-zz"}]}}`))
+	for _, s := range []string{"hunter2-hunter2", "ZZ-NOT-SHAPED-ZZ"} {
+		if got := Redact("x " + s + " y"); got != "x "+redactedMark+" y" {
+			t.Errorf("Redact(%q) = %q", s, got)
+		}
+	}
+	if got := Redact("ins_1 institution"); got != "ins_1 institution" {
+		t.Errorf("a value under another key was registered: %q", got)
+	}
+}
