@@ -153,10 +153,15 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 		if err == nil {
 			return nil
 		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("POST %s: %w", path, ctx.Err())
-		}
 		f := assess(err)
+		if ctx.Err() != nil {
+			stopped := fmt.Errorf("POST %s: %w", path, ctx.Err())
+			if !ep.repeatable && f.processed {
+				// Stopped, but the request may have arrived all the same.
+				return &OutcomeUnknownError{Path: path, Creates: ep.creates, Err: stopped}
+			}
+			return stopped
+		}
 		if !ep.repeatable && f.processed {
 			// Whatever the failure, sending again could do twice what
 			// may already be done.

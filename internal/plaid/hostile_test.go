@@ -540,3 +540,23 @@ func TestClient_institutionAnswerIsRedacted(t *testing.T) {
 		t.Errorf("%s is in the institution: %s", leak, b)
 	}
 }
+
+// Cancelled while a creating call waits for its answer: the request has
+// arrived, so the error says something may have been created, and is still
+// a cancellation.
+func TestClient_creatingCallCancelledInFlight(t *testing.T) {
+	arrived := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		close(arrived)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	_, err := newHostileClient(t, srv.URL, 3).CreateSandboxPublicToken(ctx, SandboxPublicTokenRequest{InstitutionID: "ins_1", InitialProducts: []string{"auth"}})
+	var oe *OutcomeUnknownError
+	if !errors.As(err, &oe) || !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want an OutcomeUnknownError wrapping context.Canceled", err)
+	}
+}
