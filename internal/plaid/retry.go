@@ -97,7 +97,7 @@ func assess(err error) failure {
 		return f
 	}
 	if errors.As(err, &te) {
-		return failure{transient: !te.Permanent, processed: te.Sent && !te.Permanent, unreachable: te.unreachable, cause: te.Cause}
+		return failure{transient: !te.Permanent, processed: te.Sent && !te.Permanent, unreachable: te.Unreachable, cause: te.Cause}
 	}
 	if errors.As(err, &ue) {
 		f := failure{retryAfter: ue.retryAfter, processed: true, cause: fmt.Sprintf("HTTP %d, not a Plaid answer", ue.HTTPStatus)}

@@ -30,10 +30,10 @@ type TransportError struct {
 	// against a plain-HTTP server, an untrusted certificate, an invalid
 	// header): it is never retried.
 	Permanent bool
-
-	// unreachable is a connection that was never established (refused,
-	// DNS failure): retried once or twice, quickly, then reported.
-	unreachable bool
+	// Unreachable reports a connection that was never established
+	// (refused, DNS failure): retried once or twice, quickly, then
+	// reported.
+	Unreachable bool
 }
 
 func (e *TransportError) Error() string {
@@ -67,11 +67,11 @@ func newTransportError(path, baseURL string, err error, sent bool) *TransportErr
 	case strings.Contains(text, "unsupported protocol scheme"):
 		te.Permanent, te.Cause = true, "base_url does not start with http:// or https://"
 	case errors.As(err, &dnsErr):
-		te.unreachable, te.Cause = true, "the name of base_url's host could not be resolved (DNS)"
+		te.Unreachable, te.Cause = true, "the name of base_url's host could not be resolved (DNS)"
 	case errors.Is(err, syscall.ECONNREFUSED):
-		te.unreachable, te.Cause = true, "connection refused: nothing listens at base_url"
+		te.Unreachable, te.Cause = true, "connection refused: nothing listens at base_url"
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		te.unreachable, te.Cause = true, "could not connect to base_url"
+		te.Unreachable, te.Cause = true, "could not connect to base_url"
 	case !sent:
 		te.Cause = "the connection failed before the request was sent"
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):

@@ -49,6 +49,9 @@ func nextStep(err error, env plaid.Environment) string {
 	if errors.As(err, &te) && te.Permanent {
 		return "Retrying cannot change this, so the request was not repeated. Check the provider's base_url (" + envBaseURL + ") and the server it points at."
 	}
+	if errors.As(err, &te) && te.Unreachable {
+		return "Nothing could be reached at the provider's base_url (" + envBaseURL + "): check that it is right and that its server is running, then run the command again."
+	}
 	if errors.As(err, &te) {
 		return "No answer came back after every retry. Check the network and the provider's base_url (" + envBaseURL + "); then run the command again: Items already handled stay handled."
 	}
