@@ -170,3 +170,38 @@ func TestRedactingServer(t *testing.T) {
 		t.Error("NewServer does not put redactingServer outermost")
 	}
 }
+
+// Each kind of failure the client now tells apart gets advice that fits it.
+func TestDescribePlaidError_adviceFitsTheCause(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/sandbox/public_token/create":
+			w.WriteHeader(500)
+			_, _ = w.Write([]byte(`{"error_type":"API_ERROR","error_code":"INTERNAL_SERVER_ERROR","error_message":"m","request_id":"r"}`))
+		default:
+			w.Header().Set("Location", "http://127.0.0.2:9/")
+			w.WriteHeader(307)
+		}
+	}))
+	defer srv.Close()
+	client, err := plaid.New(plaid.Config{BaseURL: srv.URL, ClientID: "cid", Secret: echoSecret, RequestsPerMinute: 100000,
+		Retry: plaid.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, createErr := client.CreateSandboxPublicToken(context.Background(), plaid.SandboxPublicTokenRequest{InstitutionID: "ins_1", InitialProducts: []string{"auth"}})
+	_, redirectErr := client.GetItem(context.Background(), echoAccessToken)
+	for name, tc := range map[string]struct {
+		err       error
+		want, not string
+	}{
+		"creating call may have gone through": {createErr, "GET /emulator/items", "kept failing"},
+		"redirect":                            {redirectErr, "127.0.0.2", "after every retry"},
+	} {
+		text := describePlaidError("Doing it", tc.err, plaid.Sandbox)
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("%s: want %q and not %q in:\n%s", name, tc.want, tc.not, text)
+		}
+	}
+}
