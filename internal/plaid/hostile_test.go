@@ -244,8 +244,11 @@ var creatingCalls = map[string]func(c *Client) error{
 func TestClient_creatingCallsAreNotRepeatedBlindly(t *testing.T) {
 	loseAnswer := func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.ReadAll(r.Body)
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
+		hijacker, ok := w.(http.Hijacker)
+		if !ok {
+			panic("the test server cannot hang up")
+		}
+		if conn, _, err := hijacker.Hijack(); err == nil {
 			conn.Close()
 		}
 	}
