@@ -187,7 +187,7 @@ func (e *OutcomeUnknownError) Error() string {
 	if created == "" {
 		created = "what this call makes"
 	}
-	return Redact(fmt.Sprintf("POST %s may have gone through: %v. Plaid may have created %s, so the request was not sent again (a repeat could create a second one)", e.Path, e.Err, created))
+	return Redact(fmt.Sprintf("POST %s may have gone through: %v. At Plaid, %s may have been created, so the request was not sent again (a repeat could create a second one)", e.Path, e.Err, created))
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

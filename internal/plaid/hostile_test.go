@@ -306,7 +306,7 @@ func TestClient_creatingCallsAreNotRepeatedBlindly(t *testing.T) {
 				if !errors.As(err, &oe) || calls.Load() != 1 {
 					t.Fatalf("err = %v after %d calls, want one call and an OutcomeUnknownError", err, calls.Load())
 				}
-				if oe.Path != path || !strings.Contains(err.Error(), "may have created") {
+				if oe.Path != path || !strings.Contains(err.Error(), "may have been created") {
 					t.Errorf("the error should say what may have been created: %v", err)
 				}
 			})
