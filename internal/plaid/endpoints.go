@@ -17,12 +17,12 @@ type endpoint struct {
 // have reached Plaid.
 var endpoints = map[string]endpoint{
 	"/item/get":               {repeatable: true},
-	"/item/remove":            {repeatable: true},
+	PathItemRemove:            {repeatable: true},
 	"/item/webhook/update":    {repeatable: true},
 	"/institutions/get_by_id": {repeatable: true},
 	// Ending an Item twice ends nothing more: the repeat meets an Item
 	// already gone.
-	"/item/products/terminate": {repeatable: true},
+	PathItemProductsTerminate: {repeatable: true},
 	// /sandbox/public_token/create makes a new Item each time; a repeated
 	// /item/public_token/exchange of a public token that was already
 	// exchanged answers INVALID_PUBLIC_TOKEN, and the access token issued

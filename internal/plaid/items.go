@@ -129,7 +129,7 @@ type RequestIDResponse struct {
 func (c *Client) RemoveItem(ctx context.Context, accessToken string, reason RemoveReason) (*RequestIDResponse, error) {
 	var out RequestIDResponse
 	req := itemRemoveRequest{AccessToken: accessToken, ReasonCode: reason.Code, ReasonNote: reason.Note}
-	if err := c.call(ctx, "/item/remove", req, &out); err != nil {
+	if err := c.call(ctx, PathItemRemove, req, &out); err != nil {
 		return nil, err
 	}
 	out.RequestID = serverText(out.RequestID)
