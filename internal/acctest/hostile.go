@@ -259,12 +259,12 @@ const (
 	EchoInRequestID           EchoPlacement = "request_id"
 	EchoInErrorType           EchoPlacement = "error_type"
 	EchoInErrorCode           EchoPlacement = "error_code"
-	EchoInContentType         EchoPlacement = "content_type"          // a quoted parameter of Content-Type on a non-JSON answer
-	EchoUpperCased            EchoPlacement = "upper_cased"           // in error_message
-	EchoPercentEncoded        EchoPlacement = "percent_encoded"       // in error_message, every byte and hyphens only
-	EchoJSONEscapedOnTheWire  EchoPlacement = "json_escaped_wire"     // error_message written with \u002d escapes in the JSON
+	EchoInContentType         EchoPlacement = "content_type"         // a quoted parameter of Content-Type on a non-JSON answer
+	EchoUpperCased            EchoPlacement = "upper_cased"          // in error_message
+	EchoPercentEncoded        EchoPlacement = "percent_encoded"      // in error_message, every byte and hyphens only
+	EchoJSONEscapedOnTheWire  EchoPlacement = "json_escaped_wire"    // error_message written with \u002d escapes in the JSON
 	EchoJSONEscapedInsideText EchoPlacement = "json_escaped_in_text" // error_message quoting JSON whose hyphens read \u002d
-	EchoGlued                 EchoPlacement = "glued"                 // token_access-sandbox-…, with no word boundary
+	EchoGlued                 EchoPlacement = "glued"                // token_access-sandbox-…, with no word boundary
 )
 
 // EchoPlacements is every placement, for tests that cover them all.
