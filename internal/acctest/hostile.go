@@ -195,13 +195,15 @@ func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte
 	_, _ = w.Write(body)
 }
 
-// RedirectElsewhere answers 307 Temporary Redirect to the same path on the
-// Elsewhere host. A client that follows it sends the secret and the body
-// (with the access token) to a host it was never configured for.
-func (h *Hostile) RedirectElsewhere() Misbehaviour {
+// RedirectElsewhere answers status (a 3xx such as 307 Temporary Redirect)
+// with a Location on the Elsewhere host, same path. A client that follows a
+// 307 re-sends the body with the access token and the PLAID-SECRET header
+// (Go drops only Authorization and Cookie on a change of host) to a host it
+// was never configured for; after a 302 it still sends the header.
+func (h *Hostile) RedirectElsewhere(status int) Misbehaviour {
 	return func(w http.ResponseWriter, r *http.Request, _ Received, _ http.Handler) {
 		w.Header().Set("Location", h.Elsewhere.URL+r.URL.Path)
-		w.WriteHeader(http.StatusTemporaryRedirect)
+		w.WriteHeader(status)
 	}
 }
 
@@ -217,14 +219,43 @@ func SucceedWithErrorBody() Misbehaviour {
 	}
 }
 
+// SucceedWithoutRequestID answers HTTP 200 with an empty JSON object: every
+// Plaid answer carries a request_id, so this is not Plaid saying yes.
+func SucceedWithoutRequestID() Misbehaviour {
+	return func(w http.ResponseWriter, _ *http.Request, _ Received, _ http.Handler) {
+		writeRaw(w, http.StatusOK, "application/json", []byte("{}"))
+	}
+}
+
 // RouteNotFoundAsItemNotFound answers HTTP 404 carrying ITEM_NOT_FOUND, as
 // a proxy's "route not found" page dressed as a Plaid error would: it proves
 // nothing about the Item, which is untouched.
 func RouteNotFoundAsItemNotFound() Misbehaviour {
+	return ItemNotFoundAnswer(http.StatusNotFound, "ITEM_ERROR", "route not found")
+}
+
+// ItemNotFoundAnswer answers error_code ITEM_NOT_FOUND with the given HTTP
+// status and error_type, touching nothing. Only HTTP 400 with ITEM_ERROR is
+// Plaid's proof of removal; any other pairing is a server that is not Plaid
+// or is failing.
+func ItemNotFoundAnswer(status int, errorType, message string) Misbehaviour {
 	return func(w http.ResponseWriter, _ *http.Request, _ Received, _ http.Handler) {
-		writeJSON(w, http.StatusNotFound, map[string]any{
+		writeJSON(w, status, map[string]any{
+			"error_type": errorType, "error_code": "ITEM_NOT_FOUND",
+			"error_message": message, "display_message": nil, "request_id": fmt.Sprintf("hostile-%d", status),
+		})
+	}
+}
+
+// EchoAsItemNotFound answers Plaid's real proof of removal, HTTP 400
+// ITEM_ERROR/ITEM_NOT_FOUND, with the received token and secret in its
+// message: the destroy may succeed, but what it logs must not show them.
+func EchoAsItemNotFound() Misbehaviour {
+	return func(w http.ResponseWriter, _ *http.Request, in Received, _ http.Handler) {
+		writeJSON(w, http.StatusBadRequest, map[string]any{
 			"error_type": "ITEM_ERROR", "error_code": "ITEM_NOT_FOUND",
-			"error_message": "route not found", "display_message": nil, "request_id": "hostile-404",
+			"error_message":   "no Item for access_token " + in.AccessToken + " under secret " + in.Secret,
+			"display_message": nil, "request_id": "hostile-gone",
 		})
 	}
 }
