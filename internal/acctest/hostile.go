@@ -35,6 +35,7 @@ type Hostile struct {
 
 	// Elsewhere is the second host a redirect points at: a listener on
 	// 127.0.0.2, a different loopback address, which must never be reached.
+	// RedirectElsewhere starts it.
 	Elsewhere *Elsewhere
 }
 
@@ -53,8 +54,8 @@ type Received struct {
 	Body        []byte
 }
 
-// NewHostile starts a hostile server on 127.0.0.1 in front of upstreamURL,
-// and the Elsewhere listener on 127.0.0.2. Both stop when the test ends.
+// NewHostile starts a hostile server on 127.0.0.1 in front of upstreamURL.
+// It stops when the test ends.
 func NewHostile(t testing.TB, upstreamURL string) *Hostile {
 	t.Helper()
 	target, err := url.Parse(upstreamURL)
@@ -63,10 +64,9 @@ func NewHostile(t testing.TB, upstreamURL string) *Hostile {
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	h := &Hostile{
-		upstream:  proxy,
-		scripts:   map[string]Misbehaviour{},
-		received:  map[string]int{},
-		Elsewhere: newElsewhere(t),
+		upstream: proxy,
+		scripts:  map[string]Misbehaviour{},
+		received: map[string]int{},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(h.serve))
 	h.URL = srv.URL
@@ -195,14 +195,21 @@ func writeRaw(w http.ResponseWriter, status int, contentType string, body []byte
 	_, _ = w.Write(body)
 }
 
-// RedirectElsewhere answers status (a 3xx such as 307 Temporary Redirect)
-// with a Location on the Elsewhere host, same path. A client that follows a
-// 307 re-sends the body with the access token and the PLAID-SECRET header
-// (Go drops only Authorization and Cookie on a change of host) to a host it
-// was never configured for; after a 302 it still sends the header.
-func (h *Hostile) RedirectElsewhere(status int) Misbehaviour {
+// RedirectElsewhere starts the Elsewhere listener on 127.0.0.2 (the test
+// is skipped where that address is not loopback) and returns a
+// misbehaviour answering status (a 3xx such as 307 Temporary Redirect) with
+// a Location on it, same path. A client that follows a 307 re-sends the
+// body with the access token and the PLAID-SECRET header (Go drops only
+// Authorization and Cookie on a change of host) to a host it was never
+// configured for; after a 302 it still sends the header.
+func (h *Hostile) RedirectElsewhere(t testing.TB, status int) Misbehaviour {
+	t.Helper()
+	if h.Elsewhere == nil {
+		h.Elsewhere = newElsewhere(t)
+	}
+	elsewhere := h.Elsewhere.URL
 	return func(w http.ResponseWriter, r *http.Request, _ Received, _ http.Handler) {
-		w.Header().Set("Location", h.Elsewhere.URL+r.URL.Path)
+		w.Header().Set("Location", elsewhere+r.URL.Path)
 		w.WriteHeader(status)
 	}
 }

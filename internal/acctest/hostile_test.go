@@ -76,7 +76,7 @@ func TestHostile_forwardsWhatIsNotScripted(t *testing.T) {
 // stay at zero for one that does not.
 func TestHostile_redirectTargetCountsWhatReachesIt(t *testing.T) {
 	_, h := newHarness(t)
-	h.On("/item/get", h.RedirectElsewhere(http.StatusTemporaryRedirect))
+	h.On("/item/get", h.RedirectElsewhere(t, http.StatusTemporaryRedirect))
 
 	if !strings.HasPrefix(h.Elsewhere.URL, "http://127.0.0.2:") {
 		t.Fatalf("the redirect target is %s, want a listener on 127.0.0.2", h.Elsewhere.URL)

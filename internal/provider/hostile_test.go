@@ -242,7 +242,7 @@ func TestAccHostile_echoInItemNotFoundOnRemoveNeverShows(t *testing.T) {
 // receives nothing, neither a connection nor a request.
 func testRedirectNotFollowed(t *testing.T, status int) {
 	tg, h, _, _ := newHostileTarget(t)
-	h.On("/item/get", h.RedirectElsewhere(status))
+	h.On("/item/get", h.RedirectElsewhere(t, status))
 	// A cleanup, so that it reports even when the step fails first.
 	t.Cleanup(func() {
 		if c, r, s := h.Elsewhere.Connections(), h.Elsewhere.Requests(), h.Elsewhere.RequestsWithSecret(); c != 0 || r != 0 {
