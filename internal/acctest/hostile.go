@@ -303,17 +303,21 @@ const (
 	EchoJSONEscapedOnTheWire  EchoPlacement = "json_escaped_wire"    // error_message written with \u002d escapes in the JSON
 	EchoJSONEscapedInsideText EchoPlacement = "json_escaped_in_text" // error_message quoting JSON whose hyphens read \u002d
 	EchoGlued                 EchoPlacement = "glued"                // token_access-sandbox-…, with no word boundary
+	EchoInContentTypeOn200    EchoPlacement = "content_type_on_200"  // as content_type, on a 200 that is not JSON
+	EchoInRetriedAnswer       EchoPlacement = "retried_500"          // every form above in error_message of a 500, which is retried
 )
 
 // EchoPlacements is every placement, for tests that cover them all.
 var EchoPlacements = []EchoPlacement{
 	EchoInErrorMessage, EchoInDisplayMessage, EchoInRequestID, EchoInErrorType, EchoInErrorCode, EchoInContentType,
 	EchoUpperCased, EchoPercentEncoded, EchoJSONEscapedOnTheWire, EchoJSONEscapedInsideText, EchoGlued,
+	EchoInContentTypeOn200, EchoInRetriedAnswer,
 }
 
 // Echo answers with the received secret and access token in placement p.
 // The status is 400 with a code Plaid never retries, so the client fails
-// on the first answer.
+// on the first answer, except for EchoInContentTypeOn200 (200) and
+// EchoInRetriedAnswer (500, retried while retries last).
 func Echo(p EchoPlacement) Misbehaviour {
 	return func(w http.ResponseWriter, _ *http.Request, in Received, _ http.Handler) {
 		status, contentType, body := EchoAnswer(p, in.Secret, in.AccessToken)
@@ -361,6 +365,16 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 		e["error_message"] = `upstream rejected {"secret":"` + JSONEscapeHyphens(secret) + `","access_token":"` + JSONEscapeHyphens(token) + `"}`
 	case EchoGlued:
 		e["error_message"] = "rejected token_" + token + "_end and secret_" + secret + "_end"
+	case EchoInContentTypeOn200:
+		return http.StatusOK, `text/html; charset="` + both + `"`, []byte("<html><body>ok</body></html>\n")
+	case EchoInRetriedAnswer:
+		// A 500 is retried, so what it says also reaches the retry's log
+		// line, not only the final error.
+		e["error_type"], e["error_code"] = "API_ERROR", "INTERNAL_SERVER_ERROR"
+		e["error_message"] = "failed for " + both + " / " + strings.ToUpper(both) + " / " + PercentEncodeAll(both) +
+			" / token_" + token + " / secret_" + secret + " / " + JSONEscapeHyphens(both)
+		raw, _ := json.Marshal(e)
+		return http.StatusInternalServerError, "application/json", raw
 	default:
 		panic(fmt.Sprintf("unknown echo placement %q", p))
 	}

@@ -51,8 +51,10 @@ resource "plaid_item" "test" {
 `
 }
 
-func hostileSandboxItemConfig(tg *acctest.Target, h *acctest.Hostile, maxRetries int) string {
-	return hostileProviderConfig(tg, h, maxRetries) + `
+// hostileSandboxItemConfig creates a sandbox Item with retries enabled, so
+// that a retry of a creating call would happen if the client allowed it.
+func hostileSandboxItemConfig(tg *acctest.Target, h *acctest.Hostile) string {
+	return hostileProviderConfig(tg, h, 2) + `
 resource "plaid_sandbox_item" "test" {}
 `
 }
@@ -147,7 +149,8 @@ func (f *expectedFailure) requireSeen() {
 // testEchoNeverShows adopts an Item while /item/get answers with the
 // secret and the token it received in placement p: the adoption fails,
 // and neither value shows in Terraform's output or its TRACE log, in any
-// form.
+// form. Retries are enabled, once, so that an answer the client retries
+// also goes through the retry's log line.
 func testEchoNeverShows(t *testing.T, p acctest.EchoPlacement) {
 	tg, h, _, token := newHostileTarget(t)
 	h.On("/item/get", acctest.Echo(p))
@@ -158,11 +161,15 @@ func testEchoNeverShows(t *testing.T, p acctest.EchoPlacement) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		ErrorCheck:               failure.check,
-		Steps:                    []resource.TestStep{{Config: hostileItemConfig(tg, h, 0)}},
+		Steps:                    []resource.TestStep{{Config: hostileItemConfig(tg, h, 1)}},
 	})
 	failure.requireSeen()
-	if n := h.Received("/item/get"); n != 1 {
-		t.Errorf("/item/get was sent %d times, want 1 (the echo answers 400, which is not retried)", n)
+	wantSent := 1 // a 400 or a 200 that is not JSON is not retried
+	if p == acctest.EchoInRetriedAnswer {
+		wantSent = 2
+	}
+	if n := h.Received("/item/get"); n != wantSent {
+		t.Errorf("/item/get was sent %d times, want %d", n, wantSent)
 	}
 	checkLogHasNoLiterals(t, logPath, literals)
 }
@@ -209,6 +216,14 @@ func TestAccHostile_echoJSONEscapedInsideTextNeverShows(t *testing.T) {
 
 func TestAccHostile_echoGluedToOtherCharactersNeverShows(t *testing.T) {
 	testEchoNeverShows(t, acctest.EchoGlued)
+}
+
+func TestAccHostile_echoInQuotedContentTypeOf200NeverShows(t *testing.T) {
+	testEchoNeverShows(t, acctest.EchoInContentTypeOn200)
+}
+
+func TestAccHostile_echoInRetriedAnswerNeverShows(t *testing.T) {
+	testEchoNeverShows(t, acctest.EchoInRetriedAnswer)
 }
 
 // Plaid's real proof of removal (400 ITEM_ERROR/ITEM_NOT_FOUND) carrying
@@ -356,7 +371,7 @@ func testLostCreationAnswer(t *testing.T, path string) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config:      hostileSandboxItemConfig(tg, h, 2),
+			Config:      hostileSandboxItemConfig(tg, h),
 			ExpectError: regexp.MustCompile(`(?is)may\s+have\s+been\s+created`),
 		}},
 	})
