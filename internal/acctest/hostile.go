@@ -47,11 +47,8 @@ type Misbehaviour func(w http.ResponseWriter, r *http.Request, in Received, upst
 // Received is what a request carried that a hostile server can echo.
 type Received struct {
 	Path        string
-	ClientID    string
-	Secret      string
-	AccessToken string
-	PublicToken string
-	Body        []byte
+	Secret      string // the PLAID-SECRET header
+	AccessToken string // the body's access_token
 }
 
 // NewHostile starts a hostile server on 127.0.0.1 in front of upstreamURL.
@@ -102,13 +99,11 @@ func (h *Hostile) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 
-	in := Received{Path: r.URL.Path, ClientID: r.Header.Get("PLAID-CLIENT-ID"), Secret: r.Header.Get("PLAID-SECRET"), Body: body}
 	var fields struct {
 		AccessToken string `json:"access_token"`
-		PublicToken string `json:"public_token"`
 	}
 	_ = json.Unmarshal(body, &fields)
-	in.AccessToken, in.PublicToken = fields.AccessToken, fields.PublicToken
+	in := Received{Path: r.URL.Path, Secret: r.Header.Get("PLAID-SECRET"), AccessToken: fields.AccessToken}
 
 	h.mu.Lock()
 	h.received[r.URL.Path]++
