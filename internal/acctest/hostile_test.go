@@ -35,13 +35,13 @@ func newHarness(t *testing.T) (*emulator.Emulator, *Hostile) {
 	return e, NewHostile(t, upstream.URL)
 }
 
-func post(t *testing.T, client *http.Client, url, secret string, body any) (*http.Response, []byte, error) {
+func post(t *testing.T, client *http.Client, url string, body any) (*http.Response, []byte, error) {
 	t.Helper()
 	raw, _ := json.Marshal(body)
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("PLAID-CLIENT-ID", "emulator-client-id")
-	req.Header.Set("PLAID-SECRET", secret)
+	req.Header.Set("PLAID-SECRET", harnessSecret)
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, nil, err
@@ -56,7 +56,7 @@ func TestHostile_forwardsWhatIsNotScripted(t *testing.T) {
 	item := e.Seed(emulator.SeedOptions{})
 	h.On("/item/remove", SucceedWithErrorBody())
 
-	resp, body, err := post(t, http.DefaultClient, h.URL+"/item/get", harnessSecret, map[string]string{"access_token": item.AccessToken})
+	resp, body, err := post(t, http.DefaultClient, h.URL+"/item/get", map[string]string{"access_token": item.AccessToken})
 	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), item.ItemID) {
 		t.Fatalf("/item/get through the hostile server: err %v, status %v; want the emulator's 200 naming the Item", err, resp)
 	}
@@ -65,7 +65,7 @@ func TestHostile_forwardsWhatIsNotScripted(t *testing.T) {
 	}
 
 	h.Behave()
-	resp, _, err = post(t, http.DefaultClient, h.URL+"/item/remove", harnessSecret, map[string]string{"access_token": item.AccessToken})
+	resp, _, err = post(t, http.DefaultClient, h.URL+"/item/remove", map[string]string{"access_token": item.AccessToken})
 	if err != nil || resp.StatusCode != http.StatusOK || !e.Item(item.ItemID).Removed {
 		t.Fatalf("after Behave, /item/remove should reach the emulator and remove the Item: err %v, state %+v", err, e.Item(item.ItemID))
 	}
@@ -83,7 +83,7 @@ func TestHostile_redirectTargetCountsWhatReachesIt(t *testing.T) {
 	}
 
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, _, err := post(t, noFollow, h.URL+"/item/get", harnessSecret, map[string]string{"access_token": harnessToken})
+	resp, _, err := post(t, noFollow, h.URL+"/item/get", map[string]string{"access_token": harnessToken})
 	if err != nil || resp.StatusCode != http.StatusTemporaryRedirect || resp.Header.Get("Location") != h.Elsewhere.URL+"/item/get" {
 		t.Fatalf("want a 307 to %s/item/get, got err %v, response %v", h.Elsewhere.URL, err, resp)
 	}
@@ -91,7 +91,7 @@ func TestHostile_redirectTargetCountsWhatReachesIt(t *testing.T) {
 		t.Fatalf("nothing followed the redirect, yet the target counted %d connections, %d requests", h.Elsewhere.Connections(), h.Elsewhere.Requests())
 	}
 
-	resp, _, err = post(t, &http.Client{}, h.URL+"/item/get", harnessSecret, map[string]string{"access_token": harnessToken})
+	resp, _, err = post(t, &http.Client{}, h.URL+"/item/get", map[string]string{"access_token": harnessToken})
 	if err != nil || resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a following client should get the target's 400: err %v, response %v", err, resp)
 	}
@@ -108,7 +108,7 @@ func TestHostile_echoCarriesWhatItReceived(t *testing.T) {
 	for _, p := range EchoPlacements {
 		t.Run(string(p), func(t *testing.T) {
 			h.On("/item/get", Echo(p))
-			resp, body, err := post(t, http.DefaultClient, h.URL+"/item/get", harnessSecret, map[string]string{"access_token": harnessToken})
+			resp, body, err := post(t, http.DefaultClient, h.URL+"/item/get", map[string]string{"access_token": harnessToken})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +146,7 @@ func TestHostile_echoCarriesWhatItReceived(t *testing.T) {
 func TestHostile_loseAnswerAfterTheWorkIsDone(t *testing.T) {
 	e, h := newHarness(t)
 	h.On("/sandbox/public_token/create", LoseAnswer())
-	_, _, err := post(t, http.DefaultClient, h.URL+"/sandbox/public_token/create", harnessSecret,
+	_, _, err := post(t, http.DefaultClient, h.URL+"/sandbox/public_token/create",
 		map[string]any{"institution_id": emulator.DefaultInstitutionID, "initial_products": []string{"transactions"}})
 	if err == nil {
 		t.Fatal("the client got an answer; want the connection closed without one")
@@ -179,7 +179,7 @@ func TestHostile_removalLies(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h.On("/item/remove", tc.m)
-			resp, body, err := post(t, http.DefaultClient, h.URL+"/item/remove", harnessSecret, map[string]string{"access_token": item.AccessToken})
+			resp, body, err := post(t, http.DefaultClient, h.URL+"/item/remove", map[string]string{"access_token": item.AccessToken})
 			if err != nil {
 				t.Fatal(err)
 			}
