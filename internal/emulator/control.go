@@ -3,8 +3,12 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"mime"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
@@ -13,12 +17,14 @@ import (
 const ControlPrefix = "/emulator/"
 
 // registerControlAPI adds the endpoints that tests and users' CI use to set
-// up and inspect the emulator. Documented in docs/emulator.md.
+// up and inspect the emulator. Documented in docs/guides/emulator.md. Each
+// passes guardControl first.
 func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
-	mux.HandleFunc("GET /emulator/health", func(w http.ResponseWriter, r *http.Request) {
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, e.guardControl(h)) }
+	handle("GET /emulator/health", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "environment": e.opts.Environment, "client_id": e.opts.ClientID})
 	})
-	mux.HandleFunc("POST /emulator/items", func(w http.ResponseWriter, r *http.Request) {
+	handle("POST /emulator/items", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Count         int      `json:"count"`
 			InstitutionID string   `json:"institution_id"`
@@ -29,21 +35,21 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 		if !readJSON(w, r, &req) {
 			return
 		}
-		if req.Count <= 0 {
+		if req.Count == 0 {
 			req.Count = 1
 		}
-		if req.Count > 10000 {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "count must be at most 10000"})
-			return
-		}
 		opts := SeedOptions{InstitutionID: req.InstitutionID, Products: req.Products, Webhook: req.Webhook}
-		if req.Environment != "" {
-			env, err := plaid.ParseEnvironment(req.Environment)
-			if err != nil {
-				writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-				return
+		err := validateSeed(req.Count, opts)
+		if err == nil && req.Environment != "" {
+			env, perr := plaid.ParseEnvironment(req.Environment)
+			if perr != nil {
+				err = &FieldError{Field: "environment", Problem: perr.Error()}
 			}
 			opts.Environment = env
+		}
+		if err != nil {
+			writeFieldError(w, err)
+			return
 		}
 		items := make([]SeededItem, 0, req.Count)
 		for range req.Count {
@@ -51,10 +57,10 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusCreated, map[string]any{"items": items})
 	})
-	mux.HandleFunc("GET /emulator/items", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /emulator/items", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"items": e.Items()})
 	})
-	mux.HandleFunc("GET /emulator/items/{id}", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /emulator/items/{id}", func(w http.ResponseWriter, r *http.Request) {
 		st := e.Item(r.PathValue("id"))
 		status := http.StatusOK
 		if !st.Exists {
@@ -72,57 +78,135 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 			writeJSON(w, http.StatusOK, out)
 		}
 	}
-	mux.HandleFunc("POST /emulator/items/{id}/revoke", itemAction(func(id string) (any, error) {
+	handle("POST /emulator/items/{id}/revoke", itemAction(func(id string) (any, error) {
 		return map[string]bool{"revoked": true}, e.Revoke(id)
 	}))
-	mux.HandleFunc("POST /emulator/items/{id}/rotate", itemAction(func(id string) (any, error) {
+	handle("POST /emulator/items/{id}/rotate", itemAction(func(id string) (any, error) {
 		token, err := e.Rotate(id)
 		return map[string]string{"access_token": token}, err
 	}))
-	mux.HandleFunc("POST /emulator/items/{id}/reset_login", itemAction(func(id string) (any, error) {
+	handle("POST /emulator/items/{id}/reset_login", itemAction(func(id string) (any, error) {
 		return map[string]bool{"reset_login": true}, e.ResetLogin(id)
 	}))
-	mux.HandleFunc("GET /emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /emulator/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.Faults())
 	})
-	mux.HandleFunc("PUT /emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+	handle("PUT /emulator/faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Faults
-		if readJSON(w, r, &f) {
-			e.SetFaults(f)
-			writeJSON(w, http.StatusOK, e.Faults())
+		if !readJSON(w, r, &f) {
+			return
 		}
+		if err := f.Validate(); err != nil {
+			writeFieldError(w, err)
+			return
+		}
+		e.SetFaults(f)
+		writeJSON(w, http.StatusOK, e.Faults())
 	})
-	mux.HandleFunc("GET /emulator/rate_limits", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /emulator/rate_limits", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.RateLimits())
 	})
-	mux.HandleFunc("PUT /emulator/rate_limits", func(w http.ResponseWriter, r *http.Request) {
+	handle("PUT /emulator/rate_limits", func(w http.ResponseWriter, r *http.Request) {
 		var limits map[string]RateLimit
-		if readJSON(w, r, &limits) {
-			e.SetRateLimits(limits)
-			writeJSON(w, http.StatusOK, e.RateLimits())
+		if !readJSON(w, r, &limits) {
+			return
 		}
+		if err := ValidateRateLimits(limits); err != nil {
+			writeFieldError(w, err)
+			return
+		}
+		e.SetRateLimits(limits)
+		writeJSON(w, http.StatusOK, e.RateLimits())
 	})
-	mux.HandleFunc("GET /emulator/calls", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"calls": e.Calls()})
+	handle("GET /emulator/calls", func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		calls, dropped := e.calls.list(), e.calls.dropped
+		e.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"calls": calls, "dropped": dropped, "max_calls": e.opts.MaxCalls})
 	})
-	mux.HandleFunc("DELETE /emulator/calls", func(w http.ResponseWriter, r *http.Request) {
+	handle("DELETE /emulator/calls", func(w http.ResponseWriter, r *http.Request) {
 		e.ResetCalls()
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.HandleFunc("GET /emulator/webhooks", func(w http.ResponseWriter, r *http.Request) {
+	handle("GET /emulator/webhooks", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"webhooks": e.Webhooks()})
 	})
 }
 
+// guardControl keeps the control API to the machine's own programs. It is
+// unauthenticated, so it refuses what a web page could send it: a request
+// addressed to a host name other than loopback's (a DNS-rebinding page
+// reaches 127.0.0.1 under its own name), a cross-origin browser request,
+// and a body that is not JSON (a cross-site form post).
+func (e *Emulator) guardControl(next http.HandlerFunc) http.Handler {
+	crossOrigin := http.NewCrossOriginProtection()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !e.controlHostAllowed(r.Host) {
+			writeJSON(w, http.StatusMisdirectedRequest, map[string]string{"error": "the control API answers only requests addressed to localhost, 127.0.0.0/8 or [::1] (or a name given with -control-host): this request named another host, as a DNS-rebinding web page would"})
+			return
+		}
+		if err := crossOrigin.Check(r); err != nil {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "the control API refuses cross-origin browser requests"})
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			ct := r.Header.Get("Content-Type")
+			mt, _, err := mime.ParseMediaType(ct)
+			// No Content-Type is accepted only with no body: a plain
+			// `curl -X POST` for the defaults.
+			if (ct == "" && r.ContentLength != 0) || (ct != "" && (err != nil || mt != "application/json")) {
+				writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "the control API takes JSON only: send Content-Type: application/json (or no body at all, for the defaults)"})
+				return
+			}
+		}
+		next(w, r)
+	})
+}
+
+func (e *Emulator) controlHostAllowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	for _, allowed := range e.opts.ControlHosts {
+		if host != "" && strings.EqualFold(host, allowed) {
+			return true
+		}
+	}
+	return false
+}
+
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec := json.NewDecoder(r.Body) // capped by Handler
 	dec.DisallowUnknownFields()
 	// An empty body means "all defaults": `curl -X POST .../emulator/items`.
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("the body is larger than the control API's limit of %d bytes", tooLarge.Limit)})
+			return false
+		}
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body: " + err.Error()})
 		return false
 	}
 	return true
+}
+
+// writeFieldError answers 400 naming the field at fault.
+func writeFieldError(w http.ResponseWriter, err error) {
+	out := map[string]string{"error": err.Error()}
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		out["field"] = fe.Field
+	}
+	writeJSON(w, http.StatusBadRequest, out)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

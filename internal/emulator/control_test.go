@@ -14,6 +14,9 @@ import (
 func (h *harness) control(method, path, body string) (int, map[string]any) {
 	h.t.Helper()
 	req, _ := http.NewRequest(method, h.url+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		h.t.Fatal(err)

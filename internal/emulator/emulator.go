@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -35,6 +36,15 @@ type Options struct {
 	RateLimitWindow time.Duration
 	// PublicTokenTTL is how long a public token can be exchanged (default 30m).
 	PublicTokenTTL time.Duration
+	// MaxCalls caps the call log (default DefaultMaxCalls): past it the
+	// oldest calls are dropped, and counted (DroppedCalls), so that a
+	// long-running emulator's memory stays bounded.
+	MaxCalls int
+	// ControlHosts are host names the control API answers to besides
+	// loopback names and addresses, for an emulator reached by another
+	// name (a container's service name, with -allow-non-loopback). Any
+	// other Host is refused, as a DNS-rebinding page would send.
+	ControlHosts []string
 }
 
 // Emulator is one Plaid environment's worth of state.
@@ -45,12 +55,13 @@ type Emulator struct {
 	items        map[string]*item        // by item_id
 	accessTokens map[string]*accessToken // by token
 	publicTokens map[string]*publicToken // by token
-	calls        []Call
+	calls        callLog
 	faults       faultState
 	limiter      *rateLimiter
 	webhooks     *webhookSender
 	observers    []func(Exchange)
 	now          func() time.Time
+	issued       *issuedRecord
 }
 
 type item struct {
@@ -65,10 +76,15 @@ type item struct {
 	removed       bool
 	removedBy     string // "api" or "user"
 	removedWith   string // the endpoint that removed it, when removedBy is "api"
-	removeCount   int
-	createdAt     time.Time
-	currentToken  string
-	lastWebhook   *sentWebhook
+	// removeCount counts the removal requests (/item/remove or
+	// /item/products/terminate) answered for this Item, the ITEM_NOT_FOUND
+	// answers after its removal included; of those, removeAnswersLost were
+	// swallowed by a lost_response fault.
+	removeCount       int
+	removeAnswersLost int
+	createdAt         time.Time
+	currentToken      string
+	lastWebhook       *sentWebhook
 }
 
 type sentWebhook struct {
@@ -104,6 +120,9 @@ func New(opts Options) *Emulator {
 	if opts.PublicTokenTTL <= 0 {
 		opts.PublicTokenTTL = 30 * time.Minute
 	}
+	if opts.MaxCalls <= 0 {
+		opts.MaxCalls = DefaultMaxCalls
+	}
 	limits := DefaultRateLimits(opts.Environment)
 	for path, l := range opts.RateLimits {
 		limits[path] = l
@@ -113,10 +132,13 @@ func New(opts Options) *Emulator {
 		items:        map[string]*item{},
 		accessTokens: map[string]*accessToken{},
 		publicTokens: map[string]*publicToken{},
+		calls:        callLog{max: opts.MaxCalls},
 		now:          time.Now,
+		issued:       openIssuedRecord(),
 	}
 	e.limiter = newRateLimiter(limits, opts.RateLimitWindow)
 	e.webhooks = newWebhookSender(string(opts.Environment))
+	e.issued.add("the emulator's client secret", opts.Secret)
 	return e
 }
 
@@ -129,16 +151,28 @@ func (e *Emulator) Secret() string { return e.opts.Secret }
 // Environment returns the environment the emulator plays.
 func (e *Emulator) Environment() plaid.Environment { return e.opts.Environment }
 
-// Handler serves Plaid's API and, under /emulator/, the control API.
+// Handler serves Plaid's API and, under /emulator/, the control API. Every
+// request body is capped at maxRequestBytes. The address each request
+// arrived on is noted, so that no webhook is ever sent back to it.
 func (e *Emulator) Handler() http.Handler {
 	mux := http.NewServeMux()
 	e.registerControlAPI(mux)
 	mux.Handle("/", http.HandlerFunc(e.servePlaid))
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			e.webhooks.noteOwnAddress(local.String())
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBytes)
+		mux.ServeHTTP(w, r)
+	})
 }
 
-// Close stops webhook deliveries in flight.
-func (e *Emulator) Close() { e.webhooks.close() }
+// Close stops webhook deliveries in flight and closes the record of issued
+// tokens.
+func (e *Emulator) Close() {
+	e.webhooks.close()
+	e.issued.close()
+}
 
 // SeedOptions describe an Item to create directly, as if a user had linked
 // it through Plaid Link.
@@ -189,6 +223,7 @@ func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
 		it.webhook = &w
 	}
 	token := newToken("access", env)
+	e.issued.add("an access token the emulator issued", token)
 	it.currentToken = token
 	e.items[it.id] = it
 	e.accessTokens[token] = &accessToken{itemID: it.id}
@@ -197,14 +232,34 @@ func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
 
 // ItemState is what the emulator knows about an Item, for tests' checks.
 type ItemState struct {
-	ItemID        string  `json:"item_id"`
-	Exists        bool    `json:"exists"`
-	Removed       bool    `json:"removed"`
-	RemovedBy     string  `json:"removed_by,omitempty"`
-	RemovedWith   string  `json:"removed_with,omitempty"`
-	RemoveCount   int     `json:"remove_count"`
-	LoginRequired bool    `json:"login_required"`
-	Webhook       *string `json:"webhook"`
+	ItemID    string `json:"item_id"`
+	Exists    bool   `json:"exists"`
+	Removed   bool   `json:"removed"`
+	RemovedBy string `json:"removed_by,omitempty"`
+	// RemovedWith is the endpoint that removed it, when RemovedBy is "api".
+	RemovedWith string `json:"removed_with,omitempty"`
+	// RemoveCount is how many removal requests (/item/remove or
+	// /item/products/terminate) named this Item (by its current or a
+	// rotated token) and were answered for it: the one that removed it and
+	// every later one, answered ITEM_NOT_FOUND. Only
+	// requests refused before the Item was looked at (bad credentials or
+	// fields, a rate limit, an injected fault answering in the emulator's
+	// place) are left out. So a client that removes an Item twice shows 2.
+	RemoveCount int `json:"remove_count"`
+	// RemoveAnswersLost is how many of those requests a lost_response
+	// fault left unanswered. A client cannot know such a request's outcome
+	// and must ask again, once per lost answer.
+	RemoveAnswersLost int     `json:"remove_answers_lost"`
+	LoginRequired     bool    `json:"login_required"`
+	Webhook           *string `json:"webhook"`
+}
+
+// RemovedOnce reports whether the Item is gone and its client asked to
+// remove it exactly once, plus one more request for each answer it never
+// got: the measure of a teardown that neither skipped nor repeated a
+// removal.
+func (s ItemState) RemovedOnce() bool {
+	return s.Removed && s.RemoveCount == 1+s.RemoveAnswersLost
 }
 
 // Item reports the state of an Item by id.
@@ -215,7 +270,7 @@ func (e *Emulator) Item(itemID string) ItemState {
 	if !ok {
 		return ItemState{ItemID: itemID}
 	}
-	return ItemState{ItemID: itemID, Exists: true, Removed: it.removed, RemovedBy: it.removedBy, RemovedWith: it.removedWith, RemoveCount: it.removeCount, LoginRequired: it.loginRequired, Webhook: it.webhook}
+	return ItemState{ItemID: itemID, Exists: true, Removed: it.removed, RemovedBy: it.removedBy, RemovedWith: it.removedWith, RemoveCount: it.removeCount, RemoveAnswersLost: it.removeAnswersLost, LoginRequired: it.loginRequired, Webhook: it.webhook}
 }
 
 // Items reports every Item the emulator holds.
@@ -267,6 +322,7 @@ func (e *Emulator) rotateLocked(it *item) string {
 	}
 	env, _ := plaid.ParseToken(plaid.AccessToken, it.currentToken)
 	token := newToken("access", env)
+	e.issued.add("an access token the emulator issued", token)
 	it.currentToken = token
 	e.accessTokens[token] = &accessToken{itemID: it.id}
 	return token
@@ -297,6 +353,14 @@ func (e *Emulator) IssuedTokens() []string {
 		out = append(out, t)
 	}
 	return out
+}
+
+// countRemoveRequestLocked counts an /item/remove request against the Item
+// that token belongs to, if any.
+func (e *Emulator) countRemoveRequestLocked(token string) {
+	if t, ok := e.accessTokens[token]; ok {
+		e.items[t.itemID].removeCount++
+	}
 }
 
 func newItemID() string {

@@ -116,8 +116,10 @@ func TestEmulator_answersLikePlaid(t *testing.T) {
 			}
 		})
 	}
-	if st := h.e.Item(live.ItemID); !st.Removed || st.RemoveCount != 1 {
-		t.Errorf("live item after remove: %+v", st)
+	// Two removal requests reached it (the refused reason_code and note
+	// did not): the one that removed it and the one answered ITEM_NOT_FOUND.
+	if st := h.e.Item(live.ItemID); !st.Removed || st.RemoveCount != 2 || st.RemovedOnce() {
+		t.Errorf("live item after two removes: %+v, want removed with remove_count 2", st)
 	}
 }
 

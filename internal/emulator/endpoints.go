@@ -280,6 +280,7 @@ func (e *Emulator) sandboxPublicTokenCreate(r *request) (map[string]any, *apiErr
 	}
 	seeded := e.seedLocked(seed)
 	token := newToken("public", e.opts.Environment)
+	e.issued.add("a public token the emulator issued", token)
 	e.publicTokens[token] = &publicToken{itemID: seeded.ItemID, expiresAt: e.now().Add(e.opts.PublicTokenTTL)}
 	r.call.ItemID = seeded.ItemID
 	return map[string]any{"public_token": token}, nil

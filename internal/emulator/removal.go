@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"unicode/utf8"
 
@@ -19,8 +20,9 @@ func (e *Emulator) itemProductsTerminate(r *request) (map[string]any, *apiError)
 
 // endItem is what /item/remove and /item/products/terminate share: check
 // the reason against the endpoint's own codes, record it in the call log,
-// and end the live Item. Either call counts in the Item's remove_count, so
-// "ended exactly once" holds whichever call ended it.
+// and end the live Item. Either call counts in the Item's remove_count,
+// answered ITEM_NOT_FOUND or not, so "ended exactly once" is measured by
+// requests whichever call ended it.
 func (e *Emulator) endItem(r *request, path string, codes []string) (map[string]any, *apiError) {
 	var body struct {
 		accessTokenBody
@@ -35,13 +37,16 @@ func (e *Emulator) endItem(r *request, path string, codes []string) (map[string]
 		return nil, apiErr
 	}
 	it, apiErr := e.liveItemLocked(r, body.AccessToken)
+	if apiErr == nil || apiErr.status != http.StatusTooManyRequests {
+		// Counted whatever the answer, so that a second removal shows.
+		e.countRemoveRequestLocked(body.AccessToken)
+	}
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	it.removed = true
 	it.removedBy = "api"
 	it.removedWith = path
-	it.removeCount++
 	return map[string]any{}, nil
 }
 

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -52,7 +53,13 @@ func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
 	for _, h := range recordedHeaders {
 		call.Headers[h] = r.Header.Get(h) != ""
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+	// Handler caps the body at maxRequestBytes; a longer one is refused
+	// below as INVALID_BODY, as Plaid refuses what it cannot parse.
+	body, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		body = nil
+	}
 
 	ep, known := endpoints[r.URL.Path]
 	if !known || r.Method != http.MethodPost {
@@ -88,10 +95,11 @@ func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	result, apiErr := e.handle(r, body, ep, call)
+	result, apiErr := e.handle(r, body, tooLarge != nil, ep, call)
 	if fault.kind == faultLostResponse {
 		// The work is done; the answer never arrives.
 		call.Fault = faultLostResponse
+		e.countLostRemoveAnswer(call, apiErr)
 		e.observe(r, body, call, result, apiErr)
 		e.record(call)
 		hangUp(w)
@@ -101,8 +109,8 @@ func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
 }
 
 // handle runs the checks every endpoint shares, then the endpoint itself.
-func (e *Emulator) handle(r *http.Request, body []byte, ep *endpoint, call *Call) (any, *apiError) {
-	if len(body) > maxRequestBytes {
+func (e *Emulator) handle(r *http.Request, body []byte, tooLarge bool, ep *endpoint, call *Call) (any, *apiError) {
+	if tooLarge {
 		return nil, invalidRequest("INVALID_BODY", "body is too large")
 	}
 	fields, apiErr := parseBody(r, body, ep)
@@ -176,24 +184,41 @@ func (e *Emulator) observe(r *http.Request, body []byte, call *Call, result any,
 	return status, payload
 }
 
+// countLostRemoveAnswer notes a removal's answer that a lost_response
+// fault swallowed, when that request was counted against its Item (see
+// ItemState.RemoveAnswersLost).
+func (e *Emulator) countLostRemoveAnswer(call *Call, apiErr *apiError) {
+	if (call.Path != plaid.PathItemRemove && call.Path != plaid.PathItemProductsTerminate) || call.ItemID == "" || (apiErr != nil && apiErr.status == http.StatusTooManyRequests) {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if it, ok := e.items[call.ItemID]; ok {
+		it.removeAnswersLost++
+	}
+}
+
 func (e *Emulator) record(call *Call) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.calls = append(e.calls, *call)
+	e.calls.add(*call)
 }
 
-// Calls returns a copy of every call received so far.
+// Calls returns a copy of the calls received so far, oldest first: at most
+// Options.MaxCalls of the most recent; DroppedCalls says how many earlier
+// ones were dropped.
 func (e *Emulator) Calls() []Call {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return append([]Call(nil), e.calls...)
+	return e.calls.list()
 }
 
-// ResetCalls forgets the calls received so far.
+// ResetCalls forgets the calls received so far, and the count of dropped
+// ones.
 func (e *Emulator) ResetCalls() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.calls = nil
+	e.calls.reset()
 }
 
 // hangUp closes the connection without an answer, as a dropped connection

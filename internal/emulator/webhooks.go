@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -21,8 +23,9 @@ type Delivery struct {
 }
 
 // webhookSender posts webhooks in the background. It only ever sends to
-// loopback addresses: the emulator must not become a way to make requests
-// to other hosts.
+// loopback addresses, never to the emulator's own, and follows no
+// redirect: the emulator must not become a way to make requests to other
+// hosts, nor to its own control API.
 type webhookSender struct {
 	environment string
 	client      *http.Client
@@ -32,12 +35,61 @@ type webhookSender struct {
 
 	mu         sync.Mutex
 	deliveries []Delivery
+	ownPorts   map[string]bool // ports the emulator was reached on
 }
 
 func newWebhookSender(environment string) *webhookSender {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &webhookSender{environment: environment, client: &http.Client{Timeout: 5 * time.Second}, ctx: ctx, cancel: cancel}
+	s := &webhookSender{environment: environment, ctx: ctx, cancel: cancel, ownPorts: map[string]bool{}}
+	// The dialer checks the address actually dialed, after name
+	// resolution: a host name that resolves off loopback, or to the
+	// emulator's own port, is refused there too.
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		return s.checkTarget(address)
+	}}
+	s.client = &http.Client{
+		Timeout:       5 * time.Second,
+		Transport:     &http.Transport{DialContext: dialer.DialContext, Proxy: nil, DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return s
 }
+
+// noteOwnAddress records an address the emulator is reached on (its
+// listener's, or one a request arrived at).
+func (s *webhookSender) noteOwnAddress(addr string) {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ownPorts[port] = true
+}
+
+// checkTarget refuses an address that is not loopback or is the emulator's
+// own. Any loopback address on the emulator's port is its own: an emulator
+// listening on every address answers on 127.0.0.2 as well.
+func (s *webhookSender) checkTarget(hostport string) error {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return errNotLoopbackWebhook
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ownPorts[port] {
+		return errOwnAddressWebhook
+	}
+	return nil
+}
+
+var (
+	errNotLoopbackWebhook = errors.New("not sent: the emulator only delivers webhooks to loopback addresses")
+	errOwnAddressWebhook  = errors.New("not sent: the URL is the emulator's own address")
+)
 
 // IsLoopbackURL reports whether u points at this machine.
 func IsLoopbackURL(u string) bool {
@@ -55,8 +107,19 @@ func IsLoopbackURL(u string) bool {
 
 func (s *webhookSender) send(u string, body map[string]any) {
 	d := Delivery{Time: time.Now().UTC(), URL: u, Body: body}
-	if !IsLoopbackURL(u) {
-		d.Error = "not sent: the emulator only delivers webhooks to loopback addresses"
+	parsed, err := url.Parse(u)
+	if err == nil && !IsLoopbackURL(u) {
+		err = errNotLoopbackWebhook
+	}
+	if err == nil {
+		port := parsed.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[parsed.Scheme]
+		}
+		err = s.checkTarget(net.JoinHostPort(parsed.Hostname(), port))
+	}
+	if err != nil {
+		d.Error = err.Error()
 		s.add(d)
 		return
 	}
@@ -70,6 +133,9 @@ func (s *webhookSender) send(u string, body map[string]any) {
 			var resp *http.Response
 			if resp, err = s.client.Do(req); err == nil {
 				d.Status = resp.StatusCode
+				if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+					d.Error = "redirect not followed: the emulator delivers each webhook to its URL only"
+				}
 				_ = resp.Body.Close()
 			}
 		}
