@@ -5,12 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
 
 // LeakScanDirEnv names the directory `make test-trace` collects TRACE logs
 // and test output in; the test process writes there the list of secrets
-// the scan looks for (internal/cmd/scan-secrets).
-const LeakScanDirEnv = "PLAID_LEAK_SCAN_DIR"
+// the scan looks for (internal/cmd/scan-secrets), and every emulator the
+// tests start writes its own record of the secret and tokens it issued.
+const LeakScanDirEnv = emulator.LeakScanDirEnv
 
 // LeakScanListFile is the list's name inside the directory.
 const LeakScanListFile = "secrets-to-scan-for.json"

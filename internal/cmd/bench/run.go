@@ -99,6 +99,9 @@ func benchOne(ctx context.Context, prov *clirun.Provider, dir string, s Setting,
 			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s failed: %v: %s", p.args[0], err, lastLines(out, 5)))
 			return r, nil
 		}
+		if dropped := emu.DroppedCalls(); dropped > 0 {
+			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s: the emulator's call log dropped %d calls (cap %d), so the request counts are incomplete", p.args[0], dropped, emu.MaxCalls()))
+		}
 		p.phase.RequestsPerItem = map[string]float64{}
 		for _, c := range emu.Calls() {
 			p.phase.RequestsPerItem[c.Path] += 1 / float64(n)
@@ -115,7 +118,7 @@ func benchOne(ctx context.Context, prov *clirun.Provider, dir string, s Setting,
 		r.Problems = append(r.Problems, fmt.Sprintf("destroy made %v requests per Item, want exactly 1 /item/remove (plus retries) and no read", got))
 	}
 	for _, it := range emu.Items() {
-		if !it.Removed || it.RemoveCount != 1 {
+		if !it.RemovedOnce() {
 			r.Problems = append(r.Problems, fmt.Sprintf("item %s not removed exactly once: %+v", it.ItemID, it))
 			break
 		}

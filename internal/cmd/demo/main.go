@@ -95,9 +95,14 @@ func run() error {
 		}
 		fmt.Printf("  %-14s %-6d %-12s %-8s %s\n", c.Path, c.Status, reason, c.CredentialsIn, c.ItemID)
 	}
+	if n := emu.DroppedCalls(); n > 0 {
+		fmt.Printf("  (%d earlier calls dropped: the call log keeps the last %d)\n", n, emu.MaxCalls())
+	}
 	removed := 0
 	for _, it := range emu.Items() {
-		if it.Removed && it.RemoveCount == 1 {
+		// RemoveCount counts /item/remove requests, ITEM_NOT_FOUND
+		// answers included: a second removal would show as 2.
+		if it.RemovedOnce() {
 			removed++
 		}
 	}

@@ -1,21 +1,35 @@
-// Command scan-secrets is the second half of `make test-trace`: it reads
-// the list of secrets the test run registered and counts each one in every
-// TRACE log and in the test run's whole output. It never prints a secret,
-// only what it was and where it was found. Exit status 1 on any leak.
+// Command scan-secrets is the second half of `make test-trace`: it looks
+// for every secret and token of the test run in every TRACE log and in the
+// run's whole output, and exits 1 on any it finds. It never prints a
+// value, only what it was, in which form and where.
+//
+// What it looks for comes from two records: the list the test process
+// registered (acctest.LeakScanListFile: client secrets, tokens, exemptions)
+// and the record each emulator of the run kept of its secret and of every
+// token it issued (emulator.IssuedRecordPrefix files). It looks for those
+// literal values, in any letter case, percent-encoded and JSON-escaped:
+// never for "something shaped like a token", which would share the
+// redactor's assumptions and miss what the redactor misses.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
-	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
 
 func main() {
@@ -24,43 +38,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: scan-secrets DIR")
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0)); err != nil {
+	if err := run(flag.Arg(0), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "scan-secrets:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string) error {
-	raw, err := os.ReadFile(filepath.Join(dir, acctest.LeakScanListFile))
+func run(dir string, out io.Writer) error {
+	secrets, records, err := loadSecrets(dir)
 	if err != nil {
-		return fmt.Errorf("no list of secrets from the test run: %w", err)
-	}
-	var secrets []acctest.Secret
-	if err := json.Unmarshal(raw, &secrets); err != nil {
 		return err
 	}
-	tokens := map[string]acctest.Secret{}
-	var others []acctest.Secret
-	for _, s := range secrets {
-		if plaid.TokenPattern().FindString(s.Value) == s.Value {
-			tokens[s.Value] = s
-		} else {
-			others = append(others, s)
-		}
+	if records == 0 {
+		return fmt.Errorf("no emulator recorded the tokens it issued (no %s* file in %s): was %s passed to the tests?", emulator.IssuedRecordPrefix, dir, emulator.LeakScanDirEnv)
 	}
-	lengthSeen := map[int]bool{}
-	var tokenLengths []int
-	for v := range tokens {
-		if !lengthSeen[len(v)] {
-			lengthSeen[len(v)] = true
-			tokenLengths = append(tokenLengths, len(v))
-		}
-	}
+	m := newMatcher(secrets)
 	files, bytesRead, providerLines := 0, 0, 0
-	leaks := map[string]int{}     // "what in file" -> count
+	leaks := map[string]int{}     // "what (form) in file" -> count
 	exempted := map[string]bool{} // reasons seen
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == acctest.LeakScanListFile {
+		if err != nil || d.IsDir() || isRecord(d.Name()) {
 			return err
 		}
 		text, err := os.ReadFile(path)
@@ -70,41 +67,27 @@ func run(dir string) error {
 		files++
 		bytesRead += len(text)
 		providerLines += bytes.Count(text, []byte("Plaid answered"))
-		found := func(s acctest.Secret, n int) {
+		m.scan(text, func(n needle, count int) {
+			s := secrets[n.secret]
 			if s.Exempt != "" {
 				exempted[s.Exempt] = true
 				return
 			}
-			leaks[fmt.Sprintf("%s in %s", s.What, filepath.Base(path))] += n
-		}
-		// One pass finds every token-shaped string; the few other secrets
-		// are counted one by one. Hundreds of tokens over hundreds of
-		// megabytes would otherwise take hours.
-		for _, m := range plaid.TokenPattern().FindAll(text, -1) {
-			// A token run together with more token characters matches
-			// longer: try each registered length as a prefix too.
-			for _, n := range tokenLengths {
-				if n <= len(m) {
-					if s, ok := tokens[string(m[:n])]; ok {
-						found(s, 1)
-						break
-					}
-				}
-			}
-		}
-		for _, s := range others {
-			if n := bytes.Count(text, []byte(s.Value)); n > 0 {
-				found(s, n)
-			}
-		}
+			leaks[fmt.Sprintf("%s (%s) in %s", s.What, n.form, filepath.Base(path))] += count
+		})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("leak scan: %d files, %.1f MB, %d secrets and tokens looked for, %d provider request log lines seen\n", files, float64(bytesRead)/1e6, len(secrets), providerLines)
+	fmt.Fprintf(out, "leak scan: %d files, %.1f MB, %d secrets and tokens looked for (from the test list and %d emulator records), %d forms of them, %d provider request log lines seen\n", files, float64(bytesRead)/1e6, len(secrets), records, m.count, providerLines)
+	reasons := make([]string, 0, len(exempted))
 	for reason := range exempted {
-		fmt.Printf("  shown on purpose: %s\n", reason)
+		reasons = append(reasons, reason)
+	}
+	sort.Strings(reasons)
+	for _, reason := range reasons {
+		fmt.Fprintf(out, "  shown on purpose: %s\n", reason)
 	}
 	if providerLines == 0 {
 		return fmt.Errorf("the logs hold none of the provider's request logs, so the scan would prove nothing: was TF_LOG=TRACE set?")
@@ -116,10 +99,165 @@ func run(dir string) error {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fmt.Printf("  LEAK: %s (%d times)\n", k, leaks[k])
+			fmt.Fprintf(out, "  LEAK: %s (%d times)\n", k, leaks[k])
 		}
 		return fmt.Errorf("%d leaks", len(leaks))
 	}
-	fmt.Println("leak scan: no secret or token found")
+	fmt.Fprintln(out, "leak scan: no secret or token found")
 	return nil
+}
+
+func isRecord(name string) bool {
+	return name == acctest.LeakScanListFile || strings.HasPrefix(name, emulator.IssuedRecordPrefix)
+}
+
+// loadSecrets merges the test list and the emulators' records by value; the
+// list's description and exemption win.
+func loadSecrets(dir string) (secrets []acctest.Secret, records int, err error) {
+	byValue := map[string]acctest.Secret{}
+	raw, err := os.ReadFile(filepath.Join(dir, acctest.LeakScanListFile))
+	if err != nil {
+		return nil, 0, fmt.Errorf("no list of secrets from the test run: %w", err)
+	}
+	var listed []acctest.Secret
+	if err := json.Unmarshal(raw, &listed); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", acctest.LeakScanListFile, err)
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, emulator.IssuedRecordPrefix+"*"))
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var s acctest.Secret
+			if json.Unmarshal(sc.Bytes(), &s) == nil && s.Value != "" {
+				if _, seen := byValue[s.Value]; !seen {
+					byValue[s.Value] = s
+				}
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", p, err)
+		}
+		records++
+	}
+	for _, s := range listed {
+		if s.Value != "" {
+			byValue[s.Value] = s
+		}
+	}
+	for _, s := range byValue {
+		secrets = append(secrets, s)
+	}
+	sort.Slice(secrets, func(i, j int) bool { return secrets[i].Value < secrets[j].Value })
+	return secrets, records, nil
+}
+
+// forms are the ways a value can be written where it leaks: as is (in any
+// letter case: the match ignores case), JSON-escaped, and percent-encoded,
+// each also with every character escaped, as a server echoing it might.
+func forms(v string) map[string]string {
+	out := map[string]string{"as is or in another case": v}
+	add := func(form, s string) {
+		for _, existing := range out {
+			if strings.EqualFold(existing, s) {
+				return
+			}
+		}
+		out[form] = s
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	add("JSON-escaped", strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(buf.String(), `"`), "\n"), `"`))
+	htmlSafe, _ := json.Marshal(v)
+	add("JSON-escaped", strings.Trim(string(htmlSafe), `"`))
+	add("percent-encoded", url.QueryEscape(v))
+	add("percent-encoded (path)", url.PathEscape(v))
+	var pct, uni strings.Builder
+	for _, b := range []byte(v) {
+		fmt.Fprintf(&pct, "%%%02x", b)
+	}
+	for _, r := range v {
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			fmt.Fprintf(&uni, `\u%04x\u%04x`, r1, r2)
+		} else {
+			fmt.Fprintf(&uni, `\u%04x`, r)
+		}
+	}
+	add("every byte percent-encoded", pct.String())
+	add("every character JSON-escaped", uni.String())
+	return out
+}
+
+// anchorLen is the length of the tail each needle is indexed by. Values'
+// tails (a token's UUID end, a secret's random end) are what tell them
+// apart; their heads ("access-sandbox-") are shared.
+const anchorLen = 12
+
+type needle struct {
+	text   []byte // lower case
+	secret int
+	form   string
+}
+
+// matcher finds many literal needles in one pass over a lower-cased text:
+// each position's next anchorLen bytes are looked up among the needles'
+// tails, after a two-byte prefilter. Hundreds of tokens in several forms
+// over hundreds of megabytes of TRACE logs take seconds, not the hours
+// one pass per needle would.
+type matcher struct {
+	byTail map[string][]needle
+	first  [1 << 16]bool
+	short  []needle
+	count  int
+}
+
+func newMatcher(secrets []acctest.Secret) *matcher {
+	m := &matcher{byTail: map[string][]needle{}}
+	for i, s := range secrets {
+		for form, text := range forms(s.Value) {
+			n := needle{text: bytes.ToLower([]byte(text)), secret: i, form: form}
+			m.count++
+			if len(n.text) < anchorLen {
+				m.short = append(m.short, n)
+				continue
+			}
+			tail := n.text[len(n.text)-anchorLen:]
+			m.byTail[string(tail)] = append(m.byTail[string(tail)], n)
+			m.first[uint16(tail[0])<<8|uint16(tail[1])] = true
+		}
+	}
+	return m
+}
+
+// scan calls found for each needle that occurs in text, with its count.
+func (m *matcher) scan(text []byte, found func(n needle, count int)) {
+	lower := bytes.ToLower(text)
+	counts := map[*needle]int{}
+	for i := 0; i+anchorLen <= len(lower); i++ {
+		if !m.first[uint16(lower[i])<<8|uint16(lower[i+1])] {
+			continue
+		}
+		cands := m.byTail[string(lower[i:i+anchorLen])]
+		for j := range cands {
+			n := &cands[j]
+			end := i + anchorLen
+			if start := end - len(n.text); start >= 0 && bytes.Equal(lower[start:end], n.text) {
+				counts[n]++
+			}
+		}
+	}
+	for j := range m.short {
+		if c := bytes.Count(lower, m.short[j].text); c > 0 {
+			counts[&m.short[j]] += c
+		}
+	}
+	for n, c := range counts {
+		found(*n, c)
+	}
 }
