@@ -2,49 +2,105 @@
 // Terraform (and anything else that speaks Plaid's API) can be tested with
 // no network. See docs/guides/emulator.md for its control API.
 //
-//	go run ./internal/cmd/plaid-emulator -addr 127.0.0.1:8080
+//	go build -o plaid-emulator ./internal/cmd/plaid-emulator
+//	./plaid-emulator -addr 127.0.0.1:8080
+//
+// Build it rather than `go run` it when it will be stopped by its PID: the
+// PID of `go run` is the go command's, and killing it leaves the emulator
+// listening.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
+const (
+	defaultClientID = "emulator-client-id"
+	defaultSecret   = "emulator-secret"
+)
+
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		// -h asked for the usage, which was shown: that is success.
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "plaid-emulator:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// errUsage is a command line that could not be parsed; flag has already
+// said why and shown the usage.
+var errUsage = errors.New("usage")
+
+func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("plaid-emulator", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (loopback only unless -allow-non-loopback)")
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: plaid-emulator [flags]\n\nRuns a local Plaid emulator for tests and CI; see docs/guides/emulator.md.\nBuild it (go build -o plaid-emulator ./internal/cmd/plaid-emulator) when you\nwill stop it by its PID: stopping `go run` leaves the emulator listening.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	// Defaults that come from the environment are left empty here and
+	// described in the usage, so -h shows each once and never shows a
+	// value taken from the caller's environment.
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; loopback only unless -allow-non-loopback")
 	allowNonLoopback := fs.Bool("allow-non-loopback", false, "allow listening on addresses other than loopback")
-	clientID := fs.String("client-id", envOr("PLAID_CLIENT_ID", "emulator-client-id"), "client_id to accept (default $PLAID_CLIENT_ID or emulator-client-id)")
-	secret := fs.String("secret", "", "secret to accept (default $PLAID_SECRET or emulator-secret); prefer the environment variable")
-	env := fs.String("env", envOr("PLAID_ENV", "sandbox"), "environment to emulate: sandbox or production")
+	controlHosts := fs.String("control-host", "", "comma-separated host names the control API also answers to, beside loopback (for -allow-non-loopback)")
+	clientID := fs.String("client-id", "", "client_id to accept (default $PLAID_CLIENT_ID, else "+defaultClientID+")")
+	secret := fs.String("secret", "", "secret to accept (default $PLAID_SECRET, else "+defaultSecret+"); prefer the environment variable")
+	env := fs.String("env", "", "environment to emulate, sandbox or production (default $PLAID_ENV, else sandbox)")
 	seed := fs.Int("seed", 0, "Items to create at start; their item_id and access_token are printed as JSON lines")
+	maxCalls := fs.Int("max-calls", emulator.DefaultMaxCalls, "calls the call log keeps; older ones are dropped and counted")
 	removedInvalid := fs.Bool("removed-answers-invalid-token", false, "answer INVALID_ACCESS_TOKEN instead of ITEM_NOT_FOUND for removed Items, as older Plaid did")
 	noRateLimits := fs.Bool("no-rate-limits", false, "turn off Plaid's published rate limits")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "plaid-emulator takes no arguments, got %q\n", fs.Args())
+		fs.Usage()
+		return errUsage
+	}
+	if *clientID == "" {
+		*clientID = envOr("PLAID_CLIENT_ID", defaultClientID)
 	}
 	if *secret == "" {
-		*secret = envOr("PLAID_SECRET", "emulator-secret")
+		*secret = envOr("PLAID_SECRET", defaultSecret)
 	}
-	environment, err := plaid.ParseEnvironment(*env)
+	environment, err := plaid.ParseEnvironment(envOr("PLAID_ENV", "sandbox"))
+	if *env != "" {
+		environment, err = plaid.ParseEnvironment(*env)
+	}
 	if err != nil {
 		return err
 	}
-	e := emulator.New(emulator.Options{ClientID: *clientID, Secret: *secret, Environment: environment, RemovedAnswersInvalidToken: *removedInvalid})
+	if *maxCalls < 1 {
+		return fmt.Errorf("-max-calls must be at least 1, got %d", *maxCalls)
+	}
+	var hosts []string
+	for _, h := range strings.Split(*controlHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	e := emulator.New(emulator.Options{ClientID: *clientID, Secret: *secret, Environment: environment, RemovedAnswersInvalidToken: *removedInvalid, MaxCalls: *maxCalls, ControlHosts: hosts})
 	if *noRateLimits {
 		e.SetRateLimits(nil)
 	}
@@ -56,18 +112,18 @@ func run(args []string) error {
 	// The secret is the caller's own test secret; show only whether it is
 	// the default, never its value.
 	secretNote := "from PLAID_SECRET or -secret"
-	if *secret == "emulator-secret" {
-		secretNote = "emulator-secret (default)"
+	if *secret == defaultSecret {
+		secretNote = defaultSecret + " (default)"
 	}
-	fmt.Printf("plaid-emulator listening on %s\n  environment: %s\n  client_id:   %s\n  secret:      %s\n  control API: %s/emulator/\n", srv.URL, environment, *clientID, secretNote, srv.URL)
+	fmt.Fprintf(stdout, "plaid-emulator listening on %s\n  environment: %s\n  client_id:   %s\n  secret:      %s\n  control API: %s/emulator/\n", srv.URL, environment, *clientID, secretNote, srv.URL)
 	for range *seed {
 		item := e.Seed(emulator.SeedOptions{})
-		fmt.Printf("{\"item_id\":%q,\"access_token\":%q}\n", item.ItemID, item.AccessToken)
+		fmt.Fprintf(stdout, "{\"item_id\":%q,\"access_token\":%q}\n", item.ItemID, item.AccessToken)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
-	fmt.Println("plaid-emulator stopping")
+	fmt.Fprintln(stdout, "plaid-emulator stopping")
 	return nil
 }
 
