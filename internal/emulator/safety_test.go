@@ -378,3 +378,28 @@ func TestControlAPI_validatesInput(t *testing.T) {
 		}
 	}
 }
+
+// The read timeout bounds how long a client takes to send; it must not cut
+// off an answer that a latency fault holds back on purpose.
+func TestListen_readTimeoutSparesDelayedAnswers(t *testing.T) {
+	e := emulator.New(emulator.Options{})
+	srv, err := emulator.ListenWith(e, "127.0.0.1:0", emulator.ListenOptions{ReadTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	it := e.Seed(emulator.SeedOptions{})
+	e.SetFaults(emulator.Faults{LatencyMS: 900})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/item/get", strings.NewReader(`{"access_token":"`+it.AccessToken+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("PLAID-CLIENT-ID", e.ClientID())
+	req.Header.Set("PLAID-SECRET", e.Secret())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("an answer delayed past the read timeout was lost: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+}
