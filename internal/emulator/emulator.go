@@ -239,12 +239,13 @@ type ItemState struct {
 	// RemovedWith is the endpoint that removed it, when RemovedBy is "api".
 	RemovedWith string `json:"removed_with,omitempty"`
 	// RemoveCount is how many removal requests (/item/remove or
-	// /item/products/terminate) named this Item (by its current or a
-	// rotated token) and were answered for it: the one that removed it and
-	// every later one, answered ITEM_NOT_FOUND. Only
-	// requests refused before the Item was looked at (bad credentials or
-	// fields, a rate limit, an injected fault answering in the emulator's
-	// place) are left out. So a client that removes an Item twice shows 2.
+	// /item/products/terminate) carried this Item's current access token
+	// and were answered for it: the one that removed it and every later
+	// one, answered ITEM_NOT_FOUND. Left out: requests refused before the
+	// Item was looked at (bad credentials or fields, a rate limit, an
+	// injected fault answering in the emulator's place) and those with a
+	// rotated token, which can remove nothing. So a client that removes an
+	// Item twice shows 2.
 	RemoveCount int `json:"remove_count"`
 	// RemoveAnswersLost is how many of those requests a lost_response
 	// fault left unanswered. A client cannot know such a request's outcome
@@ -356,9 +357,11 @@ func (e *Emulator) IssuedTokens() []string {
 }
 
 // countRemoveRequestLocked counts an /item/remove request against the Item
-// that token belongs to, if any.
+// whose current token it carries. A rotated token is left out: it can
+// never remove anything, and the user's fix (import the new token, destroy
+// again) is then the one removal.
 func (e *Emulator) countRemoveRequestLocked(token string) {
-	if t, ok := e.accessTokens[token]; ok {
+	if t, ok := e.accessTokens[token]; ok && !t.rotated {
 		e.items[t.itemID].removeCount++
 	}
 }
