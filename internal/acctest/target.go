@@ -183,7 +183,7 @@ func (tg *Target) CheckItemsRemoved(resourceType string) func(*terraform.State) 
 				// RemoveCount counts requests, ITEM_NOT_FOUND answers
 				// included, so a second removal shows here.
 				if extra := st.RemoveCount - 1 - st.RemoveAnswersLost; extra > 0 || (st.RemovedBy == "api" && extra != 0) {
-					return fmt.Errorf("item %s received %d /item/remove requests (%d of their answers lost), want exactly one removal", itemID, st.RemoveCount, st.RemoveAnswersLost)
+					return fmt.Errorf("item %s received %d removal requests (%d of their answers lost), want exactly one", itemID, st.RemoveCount, st.RemoveAnswersLost)
 				}
 				continue
 			}
