@@ -15,17 +15,17 @@ import (
 
 const providerLine = `2026-01-01T00:00:00Z [DEBUG] provider: Plaid answered: path=/item/get status=200` + "\n"
 
-// scanDir lays out a test-trace directory: the test list, one emulator's
-// record (written by a real emulator), and the given log files.
-func scanDir(t *testing.T, listed []acctest.Secret, logs map[string]string) (dir string, token, secret string) {
+// scanDir lays out a test-trace directory: an empty test list, one
+// emulator's record (written by a real emulator), and the given log files,
+// where TOKEN and SECRET stand for that emulator's token and secret.
+func scanDir(t *testing.T, logs map[string]string) (dir, token string) {
 	t.Helper()
 	dir = t.TempDir()
 	t.Setenv(emulator.LeakScanDirEnv, dir)
 	e := emulator.New(emulator.Options{Secret: "scan-test-secret-4f1c9a"})
 	token = e.Seed(emulator.SeedOptions{}).AccessToken
 	e.Close()
-	raw, _ := json.Marshal(listed)
-	if err := os.WriteFile(filepath.Join(dir, acctest.LeakScanListFile), raw, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, acctest.LeakScanListFile), []byte("[]"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for name, text := range logs {
@@ -34,11 +34,11 @@ func scanDir(t *testing.T, listed []acctest.Secret, logs map[string]string) (dir
 			t.Fatal(err)
 		}
 	}
-	return dir, token, e.Secret()
+	return dir, token
 }
 
 func TestScan_cleanLogsPass(t *testing.T) {
-	dir, _, _ := scanDir(t, nil, map[string]string{"a.log": "access-sandbox-00000000-0000-4000-8000-000000000000 is a made-up token\n"})
+	dir, _ := scanDir(t, map[string]string{"a.log": "access-sandbox-00000000-0000-4000-8000-000000000000 is a made-up token\n"})
 	var out bytes.Buffer
 	if err := run(dir, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -59,7 +59,7 @@ func TestScan_findsPlantedTokenInEveryForm(t *testing.T) {
 		"query-escaped":         url.QueryEscape,
 	} {
 		t.Run(form, func(t *testing.T) {
-			dir, token, _ := scanDir(t, nil, nil)
+			dir, token := scanDir(t, nil)
 			_ = os.WriteFile(filepath.Join(dir, "provider.log"), []byte(providerLine+plant(token)), 0o600)
 			var out bytes.Buffer
 			err := run(dir, &out)
@@ -71,7 +71,7 @@ func TestScan_findsPlantedTokenInEveryForm(t *testing.T) {
 			}
 		})
 	}
-	dir, _, _ := scanDir(t, nil, map[string]string{"go-test-output.txt": `INVALID_API_KEYS: secret "SECRET" is not valid`})
+	dir, _ := scanDir(t, map[string]string{"go-test-output.txt": `INVALID_API_KEYS: secret "SECRET" is not valid`})
 	var out bytes.Buffer
 	if err := run(dir, &out); err == nil || !strings.Contains(out.String(), "LEAK: the emulator's client secret (as is or in another case) in go-test-output.txt") {
 		t.Errorf("planted secret: %v\n%s", err, out.String())
@@ -81,7 +81,7 @@ func TestScan_findsPlantedTokenInEveryForm(t *testing.T) {
 // A value a test shows on purpose is reported as such, not as a leak; a
 // run without emulator records proves nothing and fails.
 func TestScan_exemptionsAndMissingRecords(t *testing.T) {
-	dir, token, _ := scanDir(t, nil, nil)
+	dir, token := scanDir(t, nil)
 	raw, _ := json.Marshal([]acctest.Secret{{What: "an import ID", Value: token, Exempt: "imported by raw token on purpose"}})
 	_ = os.WriteFile(filepath.Join(dir, acctest.LeakScanListFile), raw, 0o600)
 	_ = os.WriteFile(filepath.Join(dir, "import.log"), []byte(providerLine+token), 0o600)
