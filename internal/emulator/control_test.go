@@ -11,20 +11,14 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
 
+// control sends a control API request as a script would: JSON when there
+// is a body (see controlRequest).
 func (h *harness) control(method, path, body string) (int, map[string]any) {
 	h.t.Helper()
-	req, _ := http.NewRequest(method, h.url+path, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if body == "" {
+		return controlRequest(h.t, h.url, method, path, "", body)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return controlRequest(h.t, h.url, method, path, "", body, "Content-Type", "application/json")
 }
 
 // The control API is what users' CI drives: seed, revoke, rotate, faults,

@@ -7,9 +7,11 @@
 // registered (acctest.LeakScanListFile: client secrets, tokens, exemptions)
 // and the record each emulator of the run kept of its secret and of every
 // token it issued (emulator.IssuedRecordPrefix files). It looks for those
-// literal values, in any letter case, percent-encoded and JSON-escaped:
-// never for "something shaped like a token", which would share the
-// redactor's assumptions and miss what the redactor misses.
+// literal values in the forms acctest.LeakForms spells them (any letter
+// case, percent-encoded and JSON-escaped, their random part alone), the
+// same as the hostile-server tests: never for "something shaped like a
+// token", which would share the redactor's assumptions and miss what the
+// redactor misses.
 package main
 
 import (
@@ -20,13 +22,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
@@ -156,44 +155,6 @@ func loadSecrets(dir string) (secrets []acctest.Secret, records int, err error) 
 	return secrets, records, nil
 }
 
-// forms are the ways a value can be written where it leaks: as is (in any
-// letter case: the match ignores case), JSON-escaped, and percent-encoded,
-// each also with every character escaped, as a server echoing it might.
-func forms(v string) map[string]string {
-	out := map[string]string{"as is or in another case": v}
-	add := func(form, s string) {
-		for _, existing := range out {
-			if strings.EqualFold(existing, s) {
-				return
-			}
-		}
-		out[form] = s
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	add("JSON-escaped", strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(buf.String(), `"`), "\n"), `"`))
-	htmlSafe, _ := json.Marshal(v)
-	add("JSON-escaped", strings.Trim(string(htmlSafe), `"`))
-	add("percent-encoded", url.QueryEscape(v))
-	add("percent-encoded (path)", url.PathEscape(v))
-	var pct, uni strings.Builder
-	for _, b := range []byte(v) {
-		fmt.Fprintf(&pct, "%%%02x", b)
-	}
-	for _, r := range v {
-		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
-			fmt.Fprintf(&uni, `\u%04x\u%04x`, r1, r2)
-		} else {
-			fmt.Fprintf(&uni, `\u%04x`, r)
-		}
-	}
-	add("every byte percent-encoded", pct.String())
-	add("every character JSON-escaped", uni.String())
-	return out
-}
-
 // anchorLen is the length of the tail each needle is indexed by. Values'
 // tails (a token's UUID end, a secret's random end) are what tell them
 // apart; their heads ("access-sandbox-") are shared.
@@ -220,8 +181,14 @@ type matcher struct {
 func newMatcher(secrets []acctest.Secret) *matcher {
 	m := &matcher{byTail: map[string][]needle{}}
 	for i, s := range secrets {
-		for form, text := range forms(s.Value) {
-			n := needle{text: bytes.ToLower([]byte(text)), secret: i, form: form}
+		seen := map[string]bool{}
+		for _, f := range acctest.LeakForms(s.Value) {
+			text := bytes.ToLower([]byte(f.Text))
+			if seen[string(text)] {
+				continue
+			}
+			seen[string(text)] = true
+			n := needle{text: text, secret: i, form: f.How}
 			m.count++
 			if len(n.text) < anchorLen {
 				m.short = append(m.short, n)

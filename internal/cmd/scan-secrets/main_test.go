@@ -73,7 +73,7 @@ func TestScan_findsPlantedTokenInEveryForm(t *testing.T) {
 	}
 	dir, _ := scanDir(t, map[string]string{"go-test-output.txt": `INVALID_API_KEYS: secret "SECRET" is not valid`})
 	var out bytes.Buffer
-	if err := run(dir, &out); err == nil || !strings.Contains(out.String(), "LEAK: the emulator's client secret (as is or in another case) in go-test-output.txt") {
+	if err := run(dir, &out); err == nil || !strings.Contains(out.String(), "LEAK: the emulator's client secret (as is (any letter case)) in go-test-output.txt") {
 		t.Errorf("planted secret: %v\n%s", err, out.String())
 	}
 }
