@@ -33,6 +33,7 @@ func TestRedact_removesEveryForm(t *testing.T) {
 		"double percent-encoded":     strings.ReplaceAll(percentAll(fuzzAccessToken), "%", "%25"),
 		"JSON-escaped token":         `"` + jsonAll(fuzzAccessToken) + `"`,
 		"JSON-escaped hyphens":       strings.ReplaceAll(fuzzAccessToken, "-", `\u002d`),
+		"JSON hyphens quoted again":  strings.ReplaceAll(fuzzAccessToken, "-", `\\u002d`),
 		"HTML references":            strings.ReplaceAll(fuzzAccessToken, "-", "&#45;"),
 		"bare token id":              "id " + idPart,
 		"unregistered token":         "see " + fuzzPublicToken,
