@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
 )
 
 // Hostile is a test server that stands where Plaid should be and
@@ -344,7 +346,7 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 	case EchoUpperCased:
 		e["error_message"] = "SECRET " + strings.ToUpper(secret) + " TOKEN " + strings.ToUpper(token)
 	case EchoPercentEncoded:
-		e["error_message"] = "secret=" + PercentEncodeAll(secret) + "&token=" + PercentEncodeAll(token) +
+		e["error_message"] = "secret=" + percentEncodeAllUpper(secret) + "&token=" + percentEncodeAllUpper(token) +
 			" or secret=" + strings.ReplaceAll(secret, "-", "%2d") + "&token=" + strings.ReplaceAll(token, "-", "%2D")
 	case EchoJSONEscapedOnTheWire:
 		// The JSON text itself spells each hyphen \u002d; once decoded the
@@ -357,7 +359,7 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 	case EchoJSONEscapedInsideText:
 		// A proxy quoting the upstream's request, JSON-escaped: the decoded
 		// message holds \u002d where the hyphens were.
-		e["error_message"] = `upstream rejected {"secret":"` + JSONEscapeHyphens(secret) + `","access_token":"` + JSONEscapeHyphens(token) + `"}`
+		e["error_message"] = `upstream rejected {"secret":"` + leakcheck.JSONEscapeHyphens(secret) + `","access_token":"` + leakcheck.JSONEscapeHyphens(token) + `"}`
 	case EchoGlued:
 		e["error_message"] = "rejected token_" + token + "_end and secret_" + secret + "_end"
 	case EchoInContentTypeOn200:
@@ -366,8 +368,8 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 		// A 500 is retried, so what it says also reaches the retry's log
 		// line, not only the final error.
 		e["error_type"], e["error_code"] = "API_ERROR", "INTERNAL_SERVER_ERROR"
-		e["error_message"] = "failed for " + both + " / " + strings.ToUpper(both) + " / " + PercentEncodeAll(both) +
-			" / token_" + token + " / secret_" + secret + " / " + JSONEscapeHyphens(both)
+		e["error_message"] = "failed for " + both + " / " + strings.ToUpper(both) + " / " + percentEncodeAllUpper(both) +
+			" / token_" + token + " / secret_" + secret + " / " + leakcheck.JSONEscapeHyphens(both)
 		raw, _ := json.Marshal(e)
 		return http.StatusInternalServerError, "application/json", raw
 	default:
@@ -377,24 +379,7 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 	return http.StatusBadRequest, "application/json", raw
 }
 
-// PercentEncodeAll percent-encodes every byte of s (%61%63…), a valid if
-// unusual encoding that leaves no character of s readable.
-func PercentEncodeAll(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, "%%%02X", s[i])
-	}
-	return b.String()
-}
-
-// JSONEscapeHyphens spells each hyphen of s as the JSON escape \u002d.
-func JSONEscapeHyphens(s string) string { return strings.ReplaceAll(s, "-", `\u002d`) }
-
-// JSONEscapeAll spells every byte of s as a JSON \u00XX escape.
-func JSONEscapeAll(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, `\u%04x`, s[i])
-	}
-	return b.String()
-}
+// percentEncodeAllUpper is leakcheck's every-byte spelling with upper-case
+// hex digits (%2D, not %2d), as most encoders write them: the plaid
+// package's tests plant the lower-case one, so the client meets both.
+func percentEncodeAllUpper(s string) string { return strings.ToUpper(leakcheck.PercentEncodeAll(s)) }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
 )
 
 // These tests prove the harness, not the provider: that the hostile server
@@ -22,8 +23,8 @@ const (
 	harnessToken  = "access-sandbox-3f1c2e4a-9b8d-4c7e-a6f5-0123456789ab"
 )
 
-func harnessLiterals() []Literal {
-	return []Literal{{"the secret", harnessSecret}, {"the token", harnessToken}}
+func harnessLiterals() []leakcheck.Literal {
+	return []leakcheck.Literal{{What: "the secret", Value: harnessSecret}, {What: "the token", Value: harnessToken}}
 }
 
 // newHarness is an emulator behind a hostile server.
@@ -133,7 +134,7 @@ func TestHostile_echoCarriesWhatItReceived(t *testing.T) {
 			} else if p != EchoInContentType && p != EchoInContentTypeOn200 {
 				t.Fatalf("the answer is not JSON: %v", err)
 			}
-			found := strings.Join(FindLiteralLeaks(seen, harnessLiterals()...), "; ")
+			found := strings.Join(leakcheck.FindAll(seen, harnessLiterals()...), "; ")
 			if !strings.Contains(found, "the secret") || !strings.Contains(found, "the token") {
 				t.Errorf("the decoded answer should carry both the secret and the token; found: %q", found)
 			}
@@ -194,38 +195,5 @@ func TestHostile_removalLies(t *testing.T) {
 				t.Errorf("the lie must not touch the Item, yet it is removed: %+v", st)
 			}
 		})
-	}
-}
-
-// The leak finder finds each form it claims to, and nothing in clean text.
-func TestFindLiteralLeaks(t *testing.T) {
-	lits := harnessLiterals()
-	planted := map[string]string{
-		"plain":                 "x " + harnessToken + " y",
-		"upper":                 strings.ToUpper(harnessSecret),
-		"percent every byte":    "q=" + PercentEncodeAll(harnessToken),
-		"percent hyphens":       strings.ReplaceAll(harnessSecret, "-", "%2D"),
-		"json hyphens":          JSONEscapeHyphens(harnessToken),
-		"json every byte":       JSONEscapeAll(harnessSecret),
-		"glued":                 "token_" + harnessToken + "_end",
-		"prefix redacted":       "access-sandbox-<redacted>" + harnessToken[len("access-sandbox-"):],
-		"double-escaped in log": strings.ReplaceAll(harnessToken, "-", `\\u002d`),
-	}
-	for name, text := range planted {
-		if found := FindLiteralLeaks(text, lits...); len(found) == 0 {
-			t.Errorf("%s: nothing found", name)
-		}
-		if scrubbed := ScrubLiterals(text, lits...); len(FindLiteralLeaks(scrubbed, lits...)) != 0 {
-			t.Errorf("%s: ScrubLiterals left a form behind", name)
-		}
-	}
-	clean := "access-sandbox-<redacted> emu-secret-<redacted> request_id 5f0c1a2b INVALID_API_KEYS"
-	if found := FindLiteralLeaks(clean, lits...); len(found) != 0 {
-		t.Errorf("found %v in text without the literals", found)
-	}
-	for _, f := range FindLiteralLeaks(strings.Join([]string{harnessSecret, harnessToken}, " "), lits...) {
-		if strings.Contains(f, harnessSecret) || strings.Contains(f, harnessToken) {
-			t.Errorf("a finding quotes the value: %s", f)
-		}
 	}
 }

@@ -75,21 +75,3 @@ func WriteLeakScanList() error {
 	}
 	return os.WriteFile(filepath.Join(dir, LeakScanListFile), raw, 0o600)
 }
-
-// LeakForm is one spelling of a secret or token that a leak scan looks
-// for, compared case-insensitively; How names it in reports.
-type LeakForm struct {
-	How  string
-	Text string
-}
-
-// LeakForms returns the spellings of v that FindLiteralLeaks looks for, so
-// that the TRACE scan (internal/cmd/scan-secrets) looks for the same ones.
-func LeakForms(v string) []LeakForm {
-	fs := forms(v)
-	out := make([]LeakForm, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, LeakForm{How: f.how, Text: f.text})
-	}
-	return out
-}

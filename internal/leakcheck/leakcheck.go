@@ -1,7 +1,9 @@
-// Package leakcheck finds literal secrets in text, for tests. It shares
-// nothing with the provider's redactor: it looks for the exact values a test
-// planted, in the forms a server could echo them in, never for anything
-// token-shaped.
+// Package leakcheck finds literal secrets in text, for tests and for the
+// TRACE leak scan (internal/cmd/scan-secrets). It shares nothing with the
+// provider's redactor: it looks for the exact values a test planted or an
+// emulator issued, in the spellings a server, proxy or logger could give
+// them, never for anything token-shaped. It imports nothing from this
+// module, so that internal/plaid's own tests can use it.
 package leakcheck
 
 import (
@@ -10,49 +12,161 @@ import (
 	"strings"
 )
 
-// Forms are the spellings of value that count as a leak: as is, in any
-// (ASCII) case, percent-encoded (wholly or as url.QueryEscape does) and
-// JSON-escaped character by character.
-func Forms(value string) map[string]string {
-	var percent, jsonEscaped strings.Builder
-	for _, c := range []byte(value) {
-		fmt.Fprintf(&percent, "%%%02x", c)
-		fmt.Fprintf(&jsonEscaped, `\u%04x`, c)
-	}
-	return map[string]string{
-		"literal":                 value,
-		"percent-encoded":         percent.String(),
-		"query-escaped":           url.QueryEscape(value),
-		"JSON-escaped":            jsonEscaped.String(),
-		"JSON-escaped hyphens":    strings.ReplaceAll(value, "-", `\u002d`),
-		"percent-encoded hyphens": strings.ReplaceAll(value, "-", "%2D"),
-	}
+// Literal is a value that must not show anywhere, named for reports: the
+// value itself is never printed.
+type Literal struct {
+	What  string
+	Value string
 }
 
-// Find reports where the first of values shows in text, in any of its
-// Forms, compared without regard to ASCII case; "" when none does.
-func Find(text string, values ...string) string {
-	folded := lower(text)
-	for i, v := range values {
-		if v == "" {
+// Form is one spelling of a value that counts as a leak. Text is compared
+// without regard to ASCII case, which also covers upper-cased copies and
+// either case of hex digits; How names the spelling in reports.
+type Form struct {
+	How  string
+	Text string
+}
+
+// Forms are the spellings of value that count as a leak: as is,
+// percent-encoded (every byte, every byte twice, as url.QueryEscape does,
+// or hyphens only), JSON-escaped (every byte or hyphens only), and, for a
+// prefixed value such as "access-sandbox-…" or "emu-secret-…", its random
+// part alone. Whole spellings come before parts, so that Scrub names the
+// whole one when both match. Spellings that read the same are listed once.
+func Forms(value string) []Form {
+	candidates := []Form{
+		{"as is (any letter case)", value},
+		{"percent-encoded byte by byte", PercentEncodeAll(value)},
+		{"percent-encoded byte by byte, twice", strings.ReplaceAll(PercentEncodeAll(value), "%", "%25")},
+		{"query-escaped", url.QueryEscape(value)},
+		{"with hyphens percent-encoded", PercentEncodeHyphens(value)},
+		{`with hyphens JSON-escaped (\u002d)`, JSONEscapeHyphens(value)},
+		{"JSON-escaped byte by byte", JSONEscapeAll(value)},
+	}
+	// The random part alone (after "access-sandbox-" or "emu-secret-"): a
+	// redactor that replaces a prefix or a shape leaves it behind. Its
+	// longest run without hyphens survives any re-spelling of the hyphens
+	// (&#45;, \\u002d), so it is looked for too.
+	if parts := strings.SplitN(value, "-", 3); len(parts) == 3 && len(parts[2]) >= 16 {
+		candidates = append(candidates, Form{"its random part", parts[2]})
+		longest := ""
+		for _, run := range strings.Split(parts[2], "-") {
+			if len(run) > len(longest) {
+				longest = run
+			}
+		}
+		if len(longest) >= 12 {
+			candidates = append(candidates, Form{"a piece of its random part", longest})
+		}
+	}
+	seen := map[string]bool{}
+	forms := candidates[:0]
+	for _, f := range candidates {
+		if folded := asciiLower(f.Text); !seen[folded] {
+			seen[folded] = true
+			forms = append(forms, f)
+		}
+	}
+	return forms
+}
+
+// PercentEncodeAll percent-encodes every byte of s (%61%63…), a valid if
+// unusual encoding that leaves no character of s readable. The hex digits
+// are lower case; strings.ToUpper gives the upper-case spelling.
+func PercentEncodeAll(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "%%%02x", s[i])
+	}
+	return b.String()
+}
+
+// PercentEncodeHyphens spells each hyphen of s as %2D.
+func PercentEncodeHyphens(s string) string { return strings.ReplaceAll(s, "-", "%2D") }
+
+// JSONEscapeAll spells every byte of s as a JSON \u00XX escape.
+func JSONEscapeAll(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, `\u%04x`, s[i])
+	}
+	return b.String()
+}
+
+// JSONEscapeHyphens spells each hyphen of s as the JSON escape \u002d.
+func JSONEscapeHyphens(s string) string { return strings.ReplaceAll(s, "-", `\u002d`) }
+
+// FindAll reports every literal found in text, in each of its Forms, as
+// "what, how (n times)". It never includes the value: test output is
+// scanned for leaks too.
+func FindAll(text string, literals ...Literal) []string {
+	folded := asciiLower(text)
+	var found []string
+	for _, l := range literals {
+		if l.Value == "" {
 			continue
 		}
-		for name, form := range Forms(v) {
-			if strings.Contains(folded, lower(form)) {
-				// The value itself is not repeated: test output is
-				// scanned for leaks too.
-				return fmt.Sprintf("the %s form of value #%d", name, i)
+		for _, f := range Forms(l.Value) {
+			if n := strings.Count(folded, asciiLower(f.Text)); n > 0 {
+				found = append(found, fmt.Sprintf("%s, %s (%d times)", l.What, f.How, n))
 			}
+		}
+	}
+	return found
+}
+
+// Find reports the first of values that shows in text, in any of its
+// Forms, naming it by its position ("value #0"); "" when none does.
+func Find(text string, values ...string) string {
+	for i, v := range values {
+		if found := FindAll(text, Literal{What: fmt.Sprintf("value #%d", i), Value: v}); len(found) > 0 {
+			return found[0]
 		}
 	}
 	return ""
 }
 
-func lower(s string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
+// Scrub replaces every form of every literal in text with a placeholder
+// naming it, so that a test can show unexpected text without printing what
+// leaked in it.
+func Scrub(text string, literals ...Literal) string {
+	for _, l := range literals {
+		if l.Value == "" {
+			continue
 		}
-		return r
-	}, s)
+		for _, f := range Forms(l.Value) {
+			text = replaceFold(text, f.Text, "<"+l.What+" "+f.How+">")
+		}
+	}
+	return text
+}
+
+// replaceFold replaces old in s without regard to ASCII case. asciiLower
+// keeps every byte where it was, so an index in the folded text is one in s.
+func replaceFold(s, old, repl string) string {
+	foldedS, foldedOld := asciiLower(s), asciiLower(old)
+	var b strings.Builder
+	for {
+		i := strings.Index(foldedS, foldedOld)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(repl)
+		s, foldedS = s[i+len(old):], foldedS[i+len(old):]
+	}
+}
+
+// asciiLower lower-cases ASCII letters only, byte by byte. Secrets and
+// tokens are ASCII, and unlike strings.ToLower (or strings.Map, which
+// rewrites invalid UTF-8) it never changes the length of the text.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -31,15 +31,15 @@ func FuzzDecodeError(f *testing.F) {
 		`{"error_type":"ITEM_ERROR","error_code":"ITEM_NOT_FOUND","error_message":"m","display_message":null,"request_id":"r"}`,
 		`{"error_type":"INVALID_INPUT","error_code":"INVALID_ACCESS_TOKEN","error_message":"` + fuzzAccessToken + ` bad","display_message":"` + fuzzPublicToken + `"}`,
 		`{"error_type":"` + strings.ToUpper(fuzzAccessToken) + `","error_code":"token_` + fuzzAccessToken + `","error_message":"secret ` + fuzzSecret + ` is not valid","request_id":"` + fuzzPublicToken + `"}`,
-		`{"error_type":"X","error_code":"Y","error_message":"` + leakcheck.Forms(fuzzAccessToken)["percent-encoded"] + `","documentation_url":"https://x/?t=` + fuzzAccessToken + `","suggested_action":"` + strings.ToUpper(fuzzSecret) + `"}`,
-		`{"error_type":"X","error_code":"Y","error_message":"` + strings.ReplaceAll(leakcheck.Forms(fuzzSecret)["JSON-escaped"], `\`, `\\`) + `","request_id":"` + strings.ReplaceAll(fuzzPublicToken, "-", `\u002d`) + `"}`,
+		`{"error_type":"X","error_code":"Y","error_message":"` + leakcheck.PercentEncodeAll(fuzzAccessToken) + `","documentation_url":"https://x/?t=` + fuzzAccessToken + `","suggested_action":"` + strings.ToUpper(fuzzSecret) + `"}`,
+		`{"error_type":"X","error_code":"Y","error_message":"` + strings.ReplaceAll(leakcheck.JSONEscapeAll(fuzzSecret), `\`, `\\`) + `","request_id":"` + strings.ReplaceAll(fuzzPublicToken, "-", `\u002d`) + `"}`,
 		`<html><body>502 Bad Gateway</body></html>`,
 		``, `{`, `null`, `[]`, `{"error_code":5}`, `{"error_code":""}`, "\x00\xff",
 	} {
 		f.Add(400, "application/json", seed)
 	}
 	f.Add(502, `text/html; charset="`+fuzzAccessToken+`"`, "<html>")
-	f.Add(500, "application/json; x="+leakcheck.Forms(fuzzSecret)["percent-encoded"], "")
+	f.Add(500, "application/json; x="+leakcheck.PercentEncodeAll(fuzzSecret), "")
 	f.Fuzz(func(t *testing.T, status int, contentType, body string) {
 		err := decodeError(status, contentType, []byte(body))
 		if err == nil {

@@ -39,14 +39,13 @@ func newHostileClient(t *testing.T, url string, retries int) *Client {
 
 // echoForms are the spellings a hostile server echoes a value in.
 func echoForms(v string) map[string]string {
-	forms := leakcheck.Forms(v)
 	return map[string]string{
 		"plain":           v,
 		"upper case":      strings.ToUpper(v),
 		"glued":           "token_" + v + "_x",
 		"glued upper":     "TOKEN_" + strings.ToUpper(v),
-		"percent-encoded": forms["percent-encoded"],
-		"JSON-escaped":    forms["JSON-escaped"],
+		"percent-encoded": leakcheck.PercentEncodeAll(v),
+		"JSON-escaped":    leakcheck.JSONEscapeAll(v),
 	}
 }
 

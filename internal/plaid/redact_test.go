@@ -19,8 +19,7 @@ import (
 // are registered as the client registers them.
 func TestRedact_removesEveryForm(t *testing.T) {
 	registerFuzzSecrets()
-	percentAll := func(s string) string { return leakcheck.Forms(s)["percent-encoded"] }
-	jsonAll := func(s string) string { return leakcheck.Forms(s)["JSON-escaped"] }
+	percentAll, jsonAll := leakcheck.PercentEncodeAll, leakcheck.JSONEscapeAll
 	idPart := strings.TrimPrefix(fuzzAccessToken, "access-sandbox-")
 	for name, text := range map[string]string{
 		"plain token":                "token " + fuzzAccessToken + " is bad",
@@ -94,7 +93,7 @@ func TestWithLogMasks_masksTheSecretInEveryForm(t *testing.T) {
 	registerFuzzSecrets()
 	var buf bytes.Buffer
 	ctx := WithLogMasks(tflogtest.RootLogger(context.Background(), &buf))
-	for _, s := range []string{fuzzSecret, strings.ToUpper(fuzzSecret), leakcheck.Forms(fuzzSecret)["percent-encoded"], leakcheck.Forms(fuzzSecret)["JSON-escaped"],
+	for _, s := range []string{fuzzSecret, strings.ToUpper(fuzzSecret), leakcheck.PercentEncodeAll(fuzzSecret), leakcheck.JSONEscapeAll(fuzzSecret),
 		fuzzAccessToken, "token_" + strings.ToUpper(fuzzAccessToken), fuzzPublicToken} {
 		tflog.Info(ctx, "message "+s, map[string]any{"field": "value " + s})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
 )
 
 // The provider against a server that misbehaves on purpose (issue 11): a
@@ -91,7 +92,7 @@ func captureTraceLog(t *testing.T) string {
 // of the literals. It first checks that the log really holds the
 // provider's TRACE output and the CLI's, so that an empty or missing log
 // cannot pass.
-func checkLogHasNoLiterals(t *testing.T, path string, literals []acctest.Literal) {
+func checkLogHasNoLiterals(t *testing.T, path string, literals []leakcheck.Literal) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -108,7 +109,7 @@ func checkLogHasNoLiterals(t *testing.T, path string, literals []acctest.Literal
 			t.Errorf("the TRACE log (%d bytes) lacks %s (%q): the leak scan would prove nothing", len(raw), evidence.what, evidence.marker)
 		}
 	}
-	if leaks := acctest.FindLiteralLeaks(text, literals...); len(leaks) > 0 {
+	if leaks := leakcheck.FindAll(text, literals...); len(leaks) > 0 {
 		t.Errorf("the TRACE log shows %s", strings.Join(leaks, "; "))
 	}
 }
@@ -121,7 +122,7 @@ func checkLogHasNoLiterals(t *testing.T, path string, literals []acctest.Literal
 type expectedFailure struct {
 	t        *testing.T
 	want     *regexp.Regexp
-	literals []acctest.Literal
+	literals []leakcheck.Literal
 	seen     int
 }
 
@@ -131,10 +132,10 @@ func (f *expectedFailure) check(err error) error {
 	text := err.Error()
 	// Any text shown is scrubbed by the test, never by the provider.
 	if !f.want.MatchString(text) {
-		f.t.Errorf("the error does not match %s:\n%s", f.want, acctest.ScrubLiterals(text, f.literals...))
+		f.t.Errorf("the error does not match %s:\n%s", f.want, leakcheck.Scrub(text, f.literals...))
 	}
-	if leaks := acctest.FindLiteralLeaks(text, f.literals...); len(leaks) > 0 {
-		f.t.Errorf("Terraform's output shows %s:\n%s", strings.Join(leaks, "; "), acctest.ScrubLiterals(text, f.literals...))
+	if leaks := leakcheck.FindAll(text, f.literals...); len(leaks) > 0 {
+		f.t.Errorf("Terraform's output shows %s:\n%s", strings.Join(leaks, "; "), leakcheck.Scrub(text, f.literals...))
 	}
 	return nil
 }
@@ -155,7 +156,7 @@ func testEchoNeverShows(t *testing.T, p acctest.EchoPlacement) {
 	tg, h, _, token := newHostileTarget(t)
 	h.On("/item/get", acctest.Echo(p))
 	logPath := captureTraceLog(t)
-	literals := []acctest.Literal{{What: "the client secret", Value: tg.Secret}, {What: "the access token", Value: token}}
+	literals := []leakcheck.Literal{{What: "the client secret", Value: tg.Secret}, {What: "the access token", Value: token}}
 	failure := &expectedFailure{t: t, want: regexp.MustCompile(`(?s)/item/get`), literals: literals}
 
 	resource.UnitTest(t, resource.TestCase{
@@ -232,7 +233,7 @@ func TestAccHostile_echoInRetriedAnswerNeverShows(t *testing.T) {
 func TestAccHostile_echoInItemNotFoundOnRemoveNeverShows(t *testing.T) {
 	tg, h, _, token := newHostileTarget(t)
 	logPath := captureTraceLog(t)
-	literals := []acctest.Literal{{What: "the client secret", Value: tg.Secret}, {What: "the access token", Value: token}}
+	literals := []leakcheck.Literal{{What: "the client secret", Value: tg.Secret}, {What: "the access token", Value: token}}
 	config := hostileItemConfig(tg, h, 0)
 
 	resource.UnitTest(t, resource.TestCase{

@@ -31,9 +31,9 @@ const (
 // echoForms are the spellings the hostile server uses, by number so that
 // the fuzzer can pick one.
 func echoForms(v string) []string {
-	forms := leakcheck.Forms(v)
-	return []string{v, strings.ToUpper(v), "token_" + v, "TOKEN_" + strings.ToUpper(v) + "_X", forms["percent-encoded"], forms["JSON-escaped"],
-		forms["JSON-escaped hyphens"], forms["percent-encoded hyphens"], strings.ReplaceAll(forms["percent-encoded"], "%", "%25")}
+	percentAll := leakcheck.PercentEncodeAll(v)
+	return []string{v, strings.ToUpper(v), "token_" + v, "TOKEN_" + strings.ToUpper(v) + "_X", percentAll, leakcheck.JSONEscapeAll(v),
+		leakcheck.JSONEscapeHyphens(v), leakcheck.PercentEncodeHyphens(v), strings.ReplaceAll(percentAll, "%", "%25")}
 }
 
 // echoPlacements put a value in one field or header of an answer.
@@ -143,10 +143,10 @@ func TestRedactingServer(t *testing.T) {
 	if _, err := plaid.New(plaid.Config{BaseURL: "http://127.0.0.1:1", ClientID: "cid", Secret: echoSecret}); err != nil {
 		t.Fatal(err)
 	}
-	text := "secret " + strings.ToUpper(echoSecret) + " token " + leakcheck.Forms(echoAccessToken)["percent-encoded"] + " glued token_" + echoPublicToken
+	text := "secret " + strings.ToUpper(echoSecret) + " token " + leakcheck.PercentEncodeAll(echoAccessToken) + " glued token_" + echoPublicToken
 	// Log masks cannot decode: what the provider logs has passed Redact,
 	// and the masks catch the plain forms of what has not.
-	logged := "secret " + strings.ToUpper(echoSecret) + " " + leakcheck.Forms(echoSecret)["percent-encoded"] + " token TOKEN_" + strings.ToUpper(echoAccessToken) + " " + echoPublicToken
+	logged := "secret " + strings.ToUpper(echoSecret) + " " + leakcheck.PercentEncodeAll(echoSecret) + " token TOKEN_" + strings.ToUpper(echoAccessToken) + " " + echoPublicToken
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	srv := &redactingServer{ProviderServer: stubServer{text: text, logged: logged}}

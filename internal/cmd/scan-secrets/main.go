@@ -7,7 +7,7 @@
 // registered (acctest.LeakScanListFile: client secrets, tokens, exemptions)
 // and the record each emulator of the run kept of its secret and of every
 // token it issued (emulator.IssuedRecordPrefix files). It looks for those
-// literal values in the forms acctest.LeakForms spells them (any letter
+// literal values in the forms leakcheck.Forms spells them (any letter
 // case, percent-encoded and JSON-escaped, their random part alone), the
 // same as the hostile-server tests: never for "something shaped like a
 // token", which would share the redactor's assumptions and miss what the
@@ -29,6 +29,7 @@ import (
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
 )
 
 func main() {
@@ -182,7 +183,7 @@ func newMatcher(secrets []acctest.Secret) *matcher {
 	m := &matcher{byTail: map[string][]needle{}}
 	for i, s := range secrets {
 		seen := map[string]bool{}
-		for _, f := range acctest.LeakForms(s.Value) {
+		for _, f := range leakcheck.Forms(s.Value) {
 			text := bytes.ToLower([]byte(f.Text))
 			if seen[string(text)] {
 				continue
