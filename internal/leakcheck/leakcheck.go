@@ -34,7 +34,12 @@ type Form struct {
 // part alone. Whole spellings come before parts, so that Scrub names the
 // whole one when both match. Spellings that read the same are listed once.
 func Forms(value string) []Form {
-	candidates := []Form{
+	return distinct(append(wholeForms(value), partForms(value)...), asciiLower)
+}
+
+// wholeForms spell all of value.
+func wholeForms(value string) []Form {
+	return []Form{
 		{"as is (any letter case)", value},
 		{"percent-encoded byte by byte", PercentEncodeAll(value)},
 		{"percent-encoded byte by byte, twice", strings.ReplaceAll(PercentEncodeAll(value), "%", "%25")},
@@ -43,31 +48,58 @@ func Forms(value string) []Form {
 		{`with hyphens JSON-escaped (\u002d)`, JSONEscapeHyphens(value)},
 		{"JSON-escaped byte by byte", JSONEscapeAll(value)},
 	}
-	// The random part alone (after "access-sandbox-" or "emu-secret-"): a
-	// redactor that replaces a prefix or a shape leaves it behind. Its
-	// longest run without hyphens survives any re-spelling of the hyphens
-	// (&#45;, \\u002d), so it is looked for too.
-	if parts := strings.SplitN(value, "-", 3); len(parts) == 3 && len(parts[2]) >= 16 {
-		candidates = append(candidates, Form{"its random part", parts[2]})
-		longest := ""
-		for _, run := range strings.Split(parts[2], "-") {
-			if len(run) > len(longest) {
-				longest = run
-			}
-		}
-		if len(longest) >= 12 {
-			candidates = append(candidates, Form{"a piece of its random part", longest})
+}
+
+// partForms are the random part alone (after "access-sandbox-" or
+// "emu-secret-"): a redactor that replaces a prefix or a shape leaves it
+// behind. Its longest run without hyphens survives any re-spelling of the
+// hyphens (&#45;, \\u002d), so it is looked for too.
+func partForms(value string) []Form {
+	parts := strings.SplitN(value, "-", 3)
+	if len(parts) != 3 || len(parts[2]) < 16 {
+		return nil
+	}
+	forms := []Form{{"its random part", parts[2]}}
+	longest := ""
+	for _, run := range strings.Split(parts[2], "-") {
+		if len(run) > len(longest) {
+			longest = run
 		}
 	}
-	seen := map[string]bool{}
-	forms := candidates[:0]
-	for _, f := range candidates {
-		if folded := asciiLower(f.Text); !seen[folded] {
-			seen[folded] = true
-			forms = append(forms, f)
-		}
+	if len(longest) >= 12 {
+		forms = append(forms, Form{"a piece of its random part", longest})
 	}
 	return forms
+}
+
+// Echoes are the spellings a hostile test server echoes value in: each
+// whole spelling Forms counts as a leak, so that nothing planted is
+// something the check could not see, and the same value upper-cased and
+// glued to other characters, which defeats a redactor that looks for
+// word boundaries. How names each, for subtests.
+func Echoes(value string) []Form {
+	upper := strings.ToUpper(value)
+	// Compared as written: the upper-cased copy is the point.
+	same := func(s string) string { return s }
+	return distinct(append(wholeForms(value),
+		Form{"upper case", upper},
+		Form{"glued", "token_" + value + "_x"},
+		Form{"glued upper case", "TOKEN_" + upper + "_X"},
+	), same)
+}
+
+// distinct drops spellings that read the same as an earlier one once key
+// has normalised them.
+func distinct(forms []Form, key func(string) string) []Form {
+	seen := map[string]bool{}
+	out := forms[:0]
+	for _, f := range forms {
+		if k := key(f.Text); !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // PercentEncodeAll percent-encodes every byte of s (%61%63…), a valid if

@@ -181,3 +181,24 @@ func TestScrub_keepsTheRest(t *testing.T) {
 		t.Errorf("Scrub = %q, want %q", got, want)
 	}
 }
+
+// Whatever a hostile test server plants is something the check sees, and
+// the planted list keeps its case and glue variants.
+func TestEchoes_areAllFound(t *testing.T) {
+	for _, l := range literals() {
+		echoes := Echoes(l.Value)
+		for _, e := range echoes {
+			if found := FindAll("x"+e.Text+"y", l); len(found) == 0 {
+				t.Errorf("%s: the echo %q is not found", l.What, e.How)
+			}
+		}
+		for _, want := range []string{"as is (any letter case)", "upper case", "glued", "glued upper case", "percent-encoded byte by byte", "JSON-escaped byte by byte"} {
+			if !hasHow(echoes, want) {
+				t.Errorf("%s: Echoes lacks %q", l.What, want)
+			}
+		}
+		if hasHow(echoes, "its random part") {
+			t.Errorf("%s: Echoes plants a part, which only a redactor that knows the value could catch", l.What)
+		}
+	}
+}

@@ -37,18 +37,6 @@ func newHostileClient(t *testing.T, url string, retries int) *Client {
 	return c
 }
 
-// echoForms are the spellings a hostile server echoes a value in.
-func echoForms(v string) map[string]string {
-	return map[string]string{
-		"plain":           v,
-		"upper case":      strings.ToUpper(v),
-		"glued":           "token_" + v + "_x",
-		"glued upper":     "TOKEN_" + strings.ToUpper(v),
-		"percent-encoded": leakcheck.PercentEncodeAll(v),
-		"JSON-escaped":    leakcheck.JSONEscapeAll(v),
-	}
-}
-
 // echo is one placement of an echoed value in an answer.
 type echo func(w http.ResponseWriter, value string)
 
@@ -127,8 +115,9 @@ func echoPlacements() map[string]echo {
 func TestClient_echoedSecretsAreRedacted(t *testing.T) {
 	for placement, answer := range echoPlacements() {
 		for what, value := range map[string]string{"secret": hostileSecret, "token": hostileToken} {
-			for form, echoed := range echoForms(value) {
-				t.Run(placement+"/"+what+"/"+form, func(t *testing.T) {
+			for _, echo := range leakcheck.Echoes(value) {
+				echoed := echo.Text
+				t.Run(placement+"/"+what+"/"+echo.How, func(t *testing.T) {
 					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { answer(w, echoed) }))
 					defer srv.Close()
 					var logs bytes.Buffer
