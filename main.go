@@ -23,7 +23,10 @@ func main() {
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	if err := tf6server.Serve(provider.RegistryAddress, provider.NewServer(version), opts...); err != nil {
+	stopProfile := startCPUProfile()
+	err := tf6server.Serve(provider.RegistryAddress, provider.NewServer(version), opts...)
+	stopProfile()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
