@@ -5,20 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
-// benchConfig adopts every token of a sensitive map, like
+// plaidConfig adopts every token of a sensitive map, like
 // examples/adopt-many; requests_per_minute lifts the client-side limiter
 // for the settings that measure the provider's own overhead.
-const benchConfig = `terraform {
+const plaidConfig = `terraform {
   required_providers {
     plaid = { source = "ledgerline/plaid" }
   }
@@ -45,8 +45,113 @@ resource "plaid_item" "bench" {
 }
 `
 
-func benchOne(ctx context.Context, prov *clirun.Provider, dir string, s Setting, n int) (Run, error) {
-	r := Run{Setting: s, N: n}
+// timeStaticConfig is the baseline: the same for_each over the same
+// sensitive map, each instance a time_static, which calls nothing.
+const timeStaticConfig = `terraform {
+  required_providers {
+    time = { source = "hashicorp/time" }
+  }
+}
+
+variable "access_tokens" {
+  type      = map(string)
+  sensitive = true
+}
+
+resource "time_static" "bench" {
+  for_each = toset(nonsensitive(keys(var.access_tokens)))
+}
+`
+
+// benchEnv is what every run shares: one CLI configuration whose
+// dev_overrides point Terraform at both providers.
+type benchEnv struct {
+	tmp        string
+	provider   *clirun.Provider
+	profileDir string
+}
+
+func newBenchEnv(ctx context.Context, tmp, timeBin string) (*benchEnv, error) {
+	root, err := clirun.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	plaidDir := filepath.Join(tmp, "plaid-bin")
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(plaidDir, "terraform-provider-plaid"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(tmp, "terraform.rc")
+	if err := os.WriteFile(rc, []byte(cliConfig(map[string]string{
+		provider.RegistryAddress: plaidDir,
+		timeProviderAddress:      filepath.Dir(timeBin),
+	})), 0o600); err != nil {
+		return nil, err
+	}
+	return &benchEnv{tmp: tmp, provider: &clirun.Provider{CLIConfig: rc}}, nil
+}
+
+// cliConfig is a CLI configuration with a dev_override for each provider
+// address, in a stable order.
+func cliConfig(overrides map[string]string) string {
+	var b strings.Builder
+	b.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, addr := range sortedKeys(overrides) {
+		fmt.Fprintf(&b, "    %q = %q\n", addr, overrides[addr])
+	}
+	b.WriteString("  }\n  direct {}\n}\n")
+	return b.String()
+}
+
+// tokenMap is N access tokens keyed item0000..., as the configurations take
+// them.
+func tokenMap(n int, token func() string) string {
+	tokens := map[string]string{}
+	for i := range n {
+		tokens[fmt.Sprintf("item%05d", i)] = token()
+	}
+	raw, _ := json.Marshal(tokens)
+	return string(raw)
+}
+
+// commands are the terraform commands of a run: each timed phase, and the
+// untimed apply of fresh Items before the teardown.
+func commands() (adopt, destroy, readopt, teardown []string) {
+	p := fmt.Sprintf("-parallelism=%d", parallelism)
+	adopt = []string{"apply", "-auto-approve", "-no-color", p}
+	destroy = []string{"destroy", "-auto-approve", "-no-color", p}
+	teardown = []string{"destroy", "-auto-approve", "-no-color", "-refresh=false", p}
+	return adopt, destroy, adopt, teardown
+}
+
+func (e *benchEnv) benchTimeStatic(ctx context.Context, n int) (Run, error) {
+	r := Run{Provider: "time_static", Setting: Setting{Name: "no API"}, N: n}
+	ws, err := e.provider.Workspace(filepath.Join(e.tmp, fmt.Sprintf("time_static-%d", n)), map[string]string{"main.tf": timeStaticConfig})
+	if err != nil {
+		return r, err
+	}
+	fake := func() string { return "not-a-token" }
+	ws.Env = []string{"TF_VAR_access_tokens=" + tokenMap(n, fake)}
+	adopt, destroy, readopt, teardown := commands()
+	for _, step := range []struct {
+		phase *Phase
+		args  []string
+	}{{&r.Adopt, adopt}, {&r.Destroy, destroy}, {nil, readopt}, {&r.Teardown, teardown}} {
+		m, out, err := measure(ctx, ws, "", step.args)
+		if err != nil {
+			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s failed: %v: %s", step.args[0], err, lastLines(out, 5)))
+			return r, nil
+		}
+		if step.phase != nil {
+			*step.phase = m
+		}
+	}
+	return r, nil
+}
+
+func (e *benchEnv) benchPlaid(ctx context.Context, s Setting, n int) (Run, error) {
+	r := Run{Provider: "plaid", Setting: s, N: n}
 	emu := emulator.New(emulator.Options{Secret: "bench-secret"})
 	if !s.RateLimited {
 		emu.SetRateLimits(nil)
@@ -60,62 +165,56 @@ func benchOne(ctx context.Context, prov *clirun.Provider, dir string, s Setting,
 	}
 	defer srv.Close()
 
-	tokens := map[string]string{}
-	for i := range n {
-		tokens[fmt.Sprintf("item%04d", i)] = emu.Seed(emulator.SeedOptions{}).AccessToken
-	}
-	raw, _ := json.Marshal(tokens)
-	ws, err := prov.Workspace(dir, map[string]string{"main.tf": benchConfig})
+	name := fmt.Sprintf("%s-%d", strings.ReplaceAll(s.Name, " ", "_"), n)
+	ws, err := e.provider.Workspace(filepath.Join(e.tmp, name), map[string]string{"main.tf": plaidConfig})
 	if err != nil {
 		return r, err
 	}
-	ws.Env = []string{
-		"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + emu.ClientID(), "PLAID_SECRET=" + emu.Secret(),
-		"TF_VAR_access_tokens=" + string(raw),
-	}
+	seed := func() string { return emu.Seed(emulator.SeedOptions{}).AccessToken }
+	base := []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + emu.ClientID(), "PLAID_SECRET=" + emu.Secret()}
 	if !s.RateLimited {
-		ws.Env = append(ws.Env, "TF_VAR_requests_per_minute=100000")
+		base = append(base, "TF_VAR_requests_per_minute=100000")
 	}
+	firstItems, secondItems := tokenMap(n, seed), tokenMap(n, seed)
 
-	// Adopt: a fresh state has nothing to refresh; each Item costs one
-	// /item/get. Destroy with -refresh=false: each Item costs one
-	// /item/remove and nothing else (a default destroy reads every Item
-	// first, which is Terraform's refresh, not the provider's).
-	phases := []struct {
-		phase *Phase
-		args  []string
+	// Adopt and destroy the first N Items; adopt N fresh ones untimed and
+	// tear them down with -refresh=false.
+	adopt, destroy, readopt, teardown := commands()
+	for _, step := range []struct {
+		phase  *Phase
+		name   string
+		tokens string
+		args   []string
 	}{
-		{&r.Adopt, []string{"apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)}},
-		{&r.Destroy, []string{"destroy", "-auto-approve", "-no-color", "-refresh=false", fmt.Sprintf("-parallelism=%d", parallelism)}},
-	}
-	for _, p := range phases {
+		{&r.Adopt, phaseAdopt, firstItems, adopt},
+		{&r.Destroy, phaseDestroy, firstItems, destroy},
+		{nil, "readopt", secondItems, readopt},
+		{&r.Teardown, phaseTeardown, secondItems, teardown},
+	} {
+		ws.Env = append(append([]string{}, base...), "TF_VAR_access_tokens="+step.tokens)
+		profiles := ""
+		if e.profileDir != "" && step.phase != nil {
+			profiles = filepath.Join(e.profileDir, name+"-"+step.name)
+		}
 		emu.ResetCalls()
-		mem := watchProviderMemory()
-		start := time.Now()
-		out, err := ws.Terraform(ctx, p.args...)
-		p.phase.Seconds = time.Since(start).Seconds()
-		p.phase.PeakRSSMiB = mem.stop()
+		m, out, err := measure(ctx, ws, profiles, step.args)
 		if err != nil {
-			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s failed: %v: %s", p.args[0], err, lastLines(out, 5)))
+			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s failed: %v: %s", step.args[0], err, lastLines(out, 5)))
 			return r, nil
 		}
 		if dropped := emu.DroppedCalls(); dropped > 0 {
-			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s: the emulator's call log dropped %d calls (cap %d), so the request counts are incomplete", p.args[0], dropped, emu.MaxCalls()))
+			r.Problems = append(r.Problems, fmt.Sprintf("terraform %s: the emulator's call log dropped %d calls (cap %d), so the request counts are incomplete", step.args[0], dropped, emu.MaxCalls()))
 		}
-		p.phase.RequestsPerItem = map[string]float64{}
-		for _, c := range emu.Calls() {
-			p.phase.RequestsPerItem[c.Path] += 1 / float64(n)
-			if c.Status != 200 {
-				p.phase.Retries++
-			}
+		if step.phase == nil {
+			continue
 		}
-	}
-
-	if got := r.Adopt.RequestsPerItem; len(got) != 1 || !near(got["/item/get"], 1) {
-		r.Problems = append(r.Problems, fmt.Sprintf("adopt made %v requests per Item, want exactly 1 /item/get", got))
-	}
-	if got := r.Destroy.RequestsPerItem; !near(got["/item/remove"]-float64(r.Destroy.Retries)/float64(n), 1) || got["/item/get"] != 0 {
-		r.Problems = append(r.Problems, fmt.Sprintf("destroy made %v requests per Item, want exactly 1 /item/remove (plus retries) and no read", got))
+		calls := emu.Calls()
+		m.RequestsPerItem, m.Retries = requestsPerItem(calls, n)
+		m.PeakPerMinute = peakPerMinute(calls)
+		*step.phase = m
+		if problem := unexpectedRequests(step.name, calls, n); problem != "" {
+			r.Problems = append(r.Problems, problem)
+		}
 	}
 	for _, it := range emu.Items() {
 		if !it.RemovedOnce() {
@@ -126,73 +225,80 @@ func benchOne(ctx context.Context, prov *clirun.Provider, dir string, s Setting,
 	return r, nil
 }
 
-func near(a, b float64) bool { return a > b-1e-9 && a < b+1e-9 }
+// requestsPerItem counts the answered requests per path per Item, and the
+// answers that were not a success (each one a retry under the limit).
+func requestsPerItem(calls []emulator.Call, n int) (map[string]float64, int) {
+	counts := map[string]int{}
+	failed := 0
+	for _, c := range calls {
+		counts[c.Path]++
+		if c.Status != 200 {
+			failed++
+		}
+	}
+	per := map[string]float64{}
+	for path, c := range counts {
+		per[path] = float64(c) / float64(n)
+	}
+	return per, failed
+}
+
+// unexpectedRequests compares a phase's requests with expectedRequests:
+// exactly one successful answer per Item for each expected path, any
+// failed answer retried, and no other path.
+func unexpectedRequests(phase string, calls []emulator.Call, n int) string {
+	want := expectedRequests[phase]
+	succeeded := map[string]int{}
+	for _, c := range calls {
+		if _, ok := want[c.Path]; !ok {
+			return fmt.Sprintf("%s called %s, which it should not", phase, c.Path)
+		}
+		if c.Status == 200 {
+			succeeded[c.Path]++
+		}
+	}
+	for path, perItem := range want {
+		if float64(succeeded[path]) != perItem*float64(n) {
+			return fmt.Sprintf("%s got %d successful %s answers for %d Items, want %.0f per Item", phase, succeeded[path], path, n, perItem)
+		}
+	}
+	return ""
+}
+
+// measure runs one terraform command and watches the processes it starts.
+func measure(ctx context.Context, ws *clirun.Workspace, profileDir string, args []string) (Phase, string, error) {
+	var m Phase
+	cmd, out := ws.Command(ctx, args...)
+	if profileDir != "" {
+		if err := os.MkdirAll(profileDir, 0o755); err != nil {
+			return m, "", err
+		}
+		cmd.Env = append(cmd.Env, envProviderCPUProfileDir+"="+profileDir)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return m, "", err
+	}
+	watch := watchChildren(cmd.Process.Pid)
+	err := cmd.Wait()
+	m.Seconds = time.Since(start).Seconds()
+	usage := watch.stop()
+	m.PeakRSSMiB = float64(usage.peakRSSKiB) / 1024
+	m.ProviderCPU = usage.cpuSeconds()
+	if st := cmd.ProcessState; st != nil {
+		// wait4 counts the reaped children's CPU with terraform's own.
+		m.TerraformCPU = max(0, (st.UserTime() + st.SystemTime()).Seconds()-m.ProviderCPU)
+	}
+	if err != nil {
+		err = fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
+	}
+	return m, out.String(), err
+}
+
+// envProviderCPUProfileDir is read by the provider's main (cpuprofile.go).
+const envProviderCPUProfileDir = "TF_PLAID_CPU_PROFILE_DIR"
 
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], " | ")
-}
-
-// memoryWatch samples the provider process's peak resident set (VmHWM)
-// while a terraform command runs. The provider is terraform's child; VmHWM
-// only grows, so the last sample before it exits is its peak, give or take
-// the last 20 ms.
-type memoryWatch struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	peak int64 // KiB
-}
-
-func watchProviderMemory() *memoryWatch {
-	w := &memoryWatch{done: make(chan struct{})}
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			w.sample()
-			select {
-			case <-w.done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return w
-}
-
-func (w *memoryWatch) sample() {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-		// comm is cut to 15 characters: "terraform-provi".
-		if err != nil || !strings.HasPrefix(string(comm), "terraform-provi") {
-			continue
-		}
-		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(status), "\n") {
-			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-				w.mu.Lock()
-				w.peak = max(w.peak, kib)
-				w.mu.Unlock()
-			}
-		}
-	}
-}
-
-func (w *memoryWatch) stop() float64 {
-	close(w.done)
-	w.wg.Wait()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return float64(w.peak) / 1024
 }
