@@ -287,7 +287,7 @@ func measure(ctx context.Context, ws *clirun.Workspace, profileDir string, args 
 	m.ProviderCPU = usage.cpuSeconds()
 	if st := cmd.ProcessState; st != nil {
 		// wait4 counts the reaped children's CPU with terraform's own.
-		m.TerraformCPU = max(0, (st.UserTime() + st.SystemTime()).Seconds()-m.ProviderCPU)
+		m.TerraformCPU = max(0, (st.UserTime()+st.SystemTime()).Seconds()-m.ProviderCPU)
 	}
 	if err != nil {
 		err = fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
