@@ -4,6 +4,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -22,6 +23,8 @@ func main() {
 	var opts []tf6server.ServeOpt
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else if err := quietLogsUnlessAsked(os.Environ(), providerLoggerName(provider.RegistryAddress), os.Setenv); err != nil {
+		log.Fatal(err)
 	}
 	stopProfile := startCPUProfile()
 	err := tf6server.Serve(provider.RegistryAddress, provider.NewServer(version), opts...)
