@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The plaid_item RPCs that Terraform makes once per resource instance and
+// that need no answer from Plaid, run in-process: what one Item costs the
+// provider per RPC, apart from Terraform. make bench measures whole runs
+// through the CLI; these find which RPC and which part of the schema the
+// provider's share goes to (go test -bench RPC -benchmem -cpuprofile).
+
+const benchToken = "access-sandbox-4a9c2f64-7e1b-4c3d-9f2a-1b2c3d4e5f60"
+
+type rpcBench struct {
+	srv    tfprotov6.ProviderServer
+	schema tftypes.Object
+}
+
+func newRPCBench(b *testing.B) *rpcBench {
+	b.Helper()
+	ctx := context.Background()
+	srv := NewServer("bench")()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	cfg := objectValue(b, providerType, map[string]tftypes.Value{
+		"client_id":   tftypes.NewValue(tftypes.String, "bench-client"),
+		"secret":      tftypes.NewValue(tftypes.String, "bench-secret"),
+		"environment": tftypes.NewValue(tftypes.String, "sandbox"),
+		"base_url":    tftypes.NewValue(tftypes.String, "http://127.0.0.1:9"),
+	})
+	conf, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamic(b, providerType, cfg)})
+	if err != nil || len(conf.Diagnostics) > 0 {
+		b.Fatalf("ConfigureProvider: %v %v", err, conf.Diagnostics)
+	}
+	return &rpcBench{srv: srv, schema: schemas.ResourceSchemas["plaid_item"].ValueType().(tftypes.Object)}
+}
+
+// objectValue is an object of type t with the given attributes and every
+// other one null.
+func objectValue(b *testing.B, t tftypes.Object, attrs map[string]tftypes.Value) tftypes.Value {
+	b.Helper()
+	all := map[string]tftypes.Value{}
+	for name, at := range t.AttributeTypes {
+		all[name] = tftypes.NewValue(at, nil)
+		if v, ok := attrs[name]; ok {
+			all[name] = v
+		}
+	}
+	return tftypes.NewValue(t, all)
+}
+
+func dynamic(b *testing.B, t tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	b.Helper()
+	dv, err := tfprotov6.NewDynamicValue(t, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &dv
+}
+
+func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func stringSet(values ...string) tftypes.Value {
+	elems := make([]tftypes.Value, len(values))
+	for i, v := range values {
+		elems[i] = str(v)
+	}
+	return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, elems)
+}
+
+// config is what examples/adopt-many configures for one Item.
+func (r *rpcBench) config(b *testing.B) tftypes.Value {
+	return objectValue(b, r.schema, map[string]tftypes.Value{
+		"access_token":        str(benchToken),
+		"removal_reason_code": str("OTHER"),
+	})
+}
+
+// state is an adopted sandbox Item as Create records it.
+func (r *rpcBench) state(b *testing.B) tftypes.Value {
+	return objectValue(b, r.schema, map[string]tftypes.Value{
+		"id":                  str("eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6"),
+		"item_id":             str("eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6"),
+		"access_token":        str(benchToken),
+		"removal_reason_code": str("OTHER"),
+		"institution_id":      str("ins_109508"),
+		"institution_name":    str("First Platypus Bank"),
+		"products":            stringSet("auth", "transactions"),
+		"billed_products":     stringSet("auth", "transactions"),
+		"available_products":  stringSet("balance", "identity", "investments"),
+		"consented_products":  stringSet("auth", "transactions"),
+		"update_type":         str("background"),
+	})
+}
+
+func BenchmarkRPC_ValidateResourceConfig(b *testing.B) {
+	r := newRPCBench(b)
+	req := &tfprotov6.ValidateResourceConfigRequest{TypeName: "plaid_item", Config: dynamic(b, r.schema, r.config(b))}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := r.srv.ValidateResourceConfig(ctx, req)
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
+
+// BenchmarkRPC_PlanCreate is the plan of an adoption: no prior state.
+func BenchmarkRPC_PlanCreate(b *testing.B) {
+	r := newRPCBench(b)
+	cfg := r.config(b)
+	req := &tfprotov6.PlanResourceChangeRequest{
+		TypeName:         "plaid_item",
+		PriorState:       dynamic(b, r.schema, tftypes.NewValue(r.schema, nil)),
+		ProposedNewState: dynamic(b, r.schema, cfg),
+		Config:           dynamic(b, r.schema, cfg),
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := r.srv.PlanResourceChange(ctx, req)
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
+
+// BenchmarkRPC_PlanNoChange is the plan of an adopted Item whose
+// configuration has not changed: every later plan and refresh.
+func BenchmarkRPC_PlanNoChange(b *testing.B) {
+	r := newRPCBench(b)
+	st := r.state(b)
+	req := &tfprotov6.PlanResourceChangeRequest{
+		TypeName:         "plaid_item",
+		PriorState:       dynamic(b, r.schema, st),
+		ProposedNewState: dynamic(b, r.schema, st),
+		Config:           dynamic(b, r.schema, r.config(b)),
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := r.srv.PlanResourceChange(ctx, req)
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
+
+// BenchmarkRPC_PlanDestroy is the plan of a destroy: a null proposed state.
+func BenchmarkRPC_PlanDestroy(b *testing.B) {
+	r := newRPCBench(b)
+	null := dynamic(b, r.schema, tftypes.NewValue(r.schema, nil))
+	req := &tfprotov6.PlanResourceChangeRequest{
+		TypeName:         "plaid_item",
+		PriorState:       dynamic(b, r.schema, r.state(b)),
+		ProposedNewState: null,
+		Config:           null,
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := r.srv.PlanResourceChange(ctx, req)
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
+
+// BenchmarkRPC_UpgradeResourceState decodes one Item's stored state, which
+// Terraform asks for before every plan and refresh.
+func BenchmarkRPC_UpgradeResourceState(b *testing.B) {
+	r := newRPCBench(b)
+	req := &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: "plaid_item",
+		RawState: &tfprotov6.RawState{JSON: []byte(`{"id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6","item_id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",` +
+			`"access_token":"` + benchToken + `","removal_method":null,"removal_reason_code":"OTHER","removal_reason_note":null,` +
+			`"institution_id":"ins_109508","institution_name":"First Platypus Bank","webhook":null,` +
+			`"products":["auth","transactions"],"billed_products":["auth","transactions"],"available_products":["balance","identity","investments"],` +
+			`"consented_products":["auth","transactions"],"consent_expiration_time":null,"update_type":"background","error_code":null,"timeouts":null}`)},
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := r.srv.UpgradeResourceState(ctx, req)
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("%v %v", err, resp.Diagnostics)
+		}
+	}
+}
