@@ -87,6 +87,8 @@ type Run struct {
 	Adopt    Phase   `json:"adopt"`
 	Destroy  Phase   `json:"destroy"`
 	Teardown Phase   `json:"teardown"`
+	// StateBytesPerItem is terraform.tfstate's size after the adopt over N.
+	StateBytesPerItem float64 `json:"state_bytes_per_item"`
 	// Problems lists broken goals: failed commands, Items not removed
 	// exactly once, requests other than those expected.
 	Problems []string `json:"problems,omitempty"`
@@ -205,12 +207,18 @@ func run(nList string, settings []Setting, out, note, cpuProfiles string) error 
 	for _, n := range counts {
 		// time_static first at each N: the baseline of every setting at
 		// that N, taken minutes, not hours, away from them.
-		base, err := env.benchTimeStatic(ctx, n)
-		if err != nil {
-			return fmt.Errorf("time_static, N=%d: %w", n, err)
+		var base Run
+		for _, s := range []Setting{timeStaticAsShipped, timeStaticLogsOff} {
+			r, err := env.benchTimeStatic(ctx, s, n)
+			if err != nil {
+				return fmt.Errorf("time_static %s, N=%d: %w", s.Name, n, err)
+			}
+			fmt.Println(progressLine(r))
+			res.Runs = append(res.Runs, r)
+			if s == timeStaticAsShipped {
+				base = r
+			}
 		}
-		fmt.Println(progressLine(base))
-		res.Runs = append(res.Runs, base)
 		for _, s := range settings {
 			r, err := env.benchPlaid(ctx, s, n)
 			if err != nil {

@@ -34,7 +34,11 @@ func plotSeries(runs []Run, phase string) []series {
 	for _, r := range runs {
 		p := r.phase(phase)
 		if r.Provider == "time_static" {
-			add("time_static", "#000000", false, r.N, p.Seconds)
+			colour := "#000000"
+			if r.Setting != timeStaticAsShipped {
+				colour = "#999999"
+			}
+			add("time_static, "+r.Setting.Name, colour, false, r.N, p.Seconds)
 			continue
 		}
 		c := plotColours[r.Setting.Name]

@@ -57,12 +57,65 @@ type phaseCell struct {
 	Ratio string
 }
 
-// cpuRow splits a phase's CPU between terraform and the provider, for
-// plaid at 0 ms and for time_static at the same N.
+// cpuRow is one run's CPU, phase by phase, split between the terraform
+// process and the provider processes: plaid at 0 ms and both time_static
+// baselines at the same N.
 type cpuRow struct {
-	Provider, Phase          string
-	N                        int
-	Seconds, Terraform, Prov float64
+	Provider string
+	N        int
+	// Phases are "terraform / provider" seconds for adopt, destroy and
+	// teardown.
+	Phases []string
+	Total  float64
+	// VsShipped and VsQuiet are Total over time_static's as shipped and
+	// with the SDK's logs off, "-" without one.
+	VsShipped, VsQuiet string
+	StateBytesPerItem  float64
+}
+
+func (r Run) cpuSeconds() float64 {
+	t := 0.0
+	for _, p := range r.phases() {
+		t += p.TerraformCPU + p.ProviderCPU
+	}
+	return t
+}
+
+func cpuRows(runs []Run) []cpuRow {
+	baselines := map[string]map[int]float64{}
+	for _, r := range runs {
+		if r.Provider == "time_static" {
+			if baselines[r.Setting.Name] == nil {
+				baselines[r.Setting.Name] = map[int]float64{}
+			}
+			baselines[r.Setting.Name][r.N] = r.cpuSeconds()
+		}
+	}
+	versus := func(total float64, setting string, n int) string {
+		if b := baselines[setting][n]; b > 0 {
+			return fmt.Sprintf("%.2fx", total/b)
+		}
+		return "-"
+	}
+	var rows []cpuRow
+	for _, r := range runs {
+		label := r.Provider + " (" + r.Setting.Name + ")"
+		if r.Provider != "time_static" {
+			if r.Setting.LatencyMS != 0 || r.Setting.RateLimited {
+				continue // waiting, not working: not comparable
+			}
+			label = "plaid (" + r.Setting.Name + ")"
+		}
+		row := cpuRow{Provider: label, N: r.N, Total: r.cpuSeconds(), StateBytesPerItem: r.StateBytesPerItem}
+		for _, p := range r.phases() {
+			row.Phases = append(row.Phases, fmt.Sprintf("%.1f / %.1f", p.TerraformCPU, p.ProviderCPU))
+		}
+		row.VsShipped = versus(row.Total, timeStaticAsShipped.Name, r.N)
+		row.VsQuiet = versus(row.Total, timeStaticLogsOff.Name, r.N)
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].N < rows[j].N })
+	return rows
 }
 
 func report(res Results) (string, error) {
@@ -70,24 +123,12 @@ func report(res Results) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	data := reportData{Results: res, Goals: goals(res.Runs), PeakRange: peakRange(res.Runs), Limits: limitsText()}
+	data := reportData{Results: res, Goals: goals(res.Runs), PeakRange: peakRange(res.Runs), Limits: limitsText(), CPU: cpuRows(res.Runs)}
 	for _, r := range res.Runs {
 		if r.Provider == "plaid" {
 			data.Rows = append(data.Rows, row(r))
 		}
-		if r.Provider == "time_static" || (r.Setting.LatencyMS == 0 && !r.Setting.RateLimited) {
-			for _, p := range r.phases() {
-				data.CPU = append(data.CPU, cpuRow{Provider: r.Provider, Phase: p.name, N: r.N, Seconds: p.Seconds, Terraform: p.TerraformCPU, Prov: p.ProviderCPU})
-			}
-		}
 	}
-	sort.SliceStable(data.CPU, func(i, j int) bool {
-		a, b := data.CPU[i], data.CPU[j]
-		if a.N != b.N {
-			return a.N < b.N
-		}
-		return a.Phase < b.Phase
-	})
 	var b bytes.Buffer
 	if err := tmpl.Execute(&b, data); err != nil {
 		return "", err

@@ -7,21 +7,26 @@ import (
 
 func sampleResults() Results {
 	base := func(n int, a, d, t float64) Run {
-		return Run{Provider: "time_static", Setting: Setting{Name: "no API"}, N: n,
-			Adopt: Phase{Seconds: a, TerraformCPU: a / 2, ProviderCPU: 0.5}, Destroy: Phase{Seconds: d}, Teardown: Phase{Seconds: t}}
+		return Run{Provider: "time_static", Setting: timeStaticAsShipped, N: n, StateBytesPerItem: 300,
+			Adopt: Phase{Seconds: a, TerraformCPU: 4, ProviderCPU: 1.5}, Destroy: Phase{Seconds: d}, Teardown: Phase{Seconds: t}}
+	}
+	quiet := func(n int) Run {
+		return Run{Provider: "time_static", Setting: timeStaticLogsOff, N: n, StateBytesPerItem: 300,
+			Adopt: Phase{Seconds: 1, TerraformCPU: 3, ProviderCPU: 0.5}}
 	}
 	plaidRun := func(s Setting, n int, a, d, t float64, peak float64) Run {
 		get, remove := map[string]float64{"/item/get": 1}, map[string]float64{"/item/remove": 1}
 		return Run{Provider: "plaid", Setting: s, N: n,
-			Adopt:    Phase{Seconds: a, RequestsPerItem: get, PeakRSSMiB: peak, TerraformCPU: a / 2, ProviderCPU: 1},
-			Destroy:  Phase{Seconds: d, RequestsPerItem: map[string]float64{"/item/get": 1, "/item/remove": 1}},
-			Teardown: Phase{Seconds: t, RequestsPerItem: remove, PeakPerMinute: map[string]int{"/item/remove": 500}},
+			StateBytesPerItem: 812,
+			Adopt:             Phase{Seconds: a, RequestsPerItem: get, PeakRSSMiB: peak, TerraformCPU: 6, ProviderCPU: 1},
+			Destroy:           Phase{Seconds: d, RequestsPerItem: map[string]float64{"/item/get": 1, "/item/remove": 1}},
+			Teardown:          Phase{Seconds: t, RequestsPerItem: remove, PeakPerMinute: map[string]int{"/item/remove": 500}},
 		}
 	}
 	zero, limited := Setting{Name: "0 ms"}, Setting{Name: "sandbox remove limit", RateLimited: true}
 	b500, b1000 := base(500, 10, 8, 5), base(1000, 30, 25, 15)
-	runs := []Run{b500, plaidRun(zero, 500, 10.5, 9.2, 5, 30), plaidRun(limited, 500, 11, 70, 61, 31),
-		b1000, plaidRun(zero, 1000, 32, 26, 16, 33.4), plaidRun(limited, 1000, 33, 140, 130, 34)}
+	runs := []Run{b500, quiet(500), plaidRun(zero, 500, 10.5, 9.2, 5, 30), plaidRun(limited, 500, 11, 70, 61, 31),
+		b1000, quiet(1000), plaidRun(zero, 1000, 32, 26, 16, 33.4), plaidRun(limited, 1000, 33, 140, 130, 34)}
 	for i := range runs {
 		if runs[i].Provider == "plaid" {
 			b := b500
@@ -89,7 +94,7 @@ func TestGoals_smokeRunSaysNotMeasured(t *testing.T) {
 
 func TestGoals_problemsMissTheRequestGoal(t *testing.T) {
 	res := sampleResults()
-	res.Runs[1].Problems = []string{"teardown called /item/get, which it should not"}
+	res.Runs[2].Problems = []string{"teardown called /item/get, which it should not"}
 	got := strings.Join(goals(res.Runs), "\n")
 	if !strings.Contains(got, "every Item removed exactly once: **missed**") || !strings.Contains(got, "problem in plaid 0 ms, N=500: teardown called /item/get") {
 		t.Errorf("a problem does not miss the requests goal:\n%s", got)
@@ -109,8 +114,11 @@ func TestReport_rendersTableBesideTimeStatic(t *testing.T) {
 		"* test machine\n",
 		"| 0 ms | 500 | 10.5 | 10.0 | 1.05x | 9.2 | 8.0 | 1.15x | 5.0 | 5.0 | 1.00x | 1.00 /item/get; 1.00 /item/get, 1.00 /item/remove; 1.00 /item/remove | 0 | 30.0 MiB |",
 		"| sandbox remove limit | 1000 | 33.0 | 30.0 | 1.10x | 140.0 | 132.0 | 1.06x | 130.0 | 120.0 | 1.08x |",
-		"| 500 | adopt | time_static | 10.0 | 5.0 | 0.5 |",
-		"| 500 | adopt | plaid | 10.5 | 5.2 | 1.0 |",
+		// CPU: terraform / provider per phase, the total, and the ratios
+		// to both time_static baselines.
+		"| 500 | time_static (as shipped) | 4.0 / 1.5 | 0.0 / 0.0 | 0.0 / 0.0 | 5.5 | 1.00x | 1.57x | 300 B |",
+		"| 500 | time_static (SDK logs off) | 3.0 / 0.5 | 0.0 / 0.0 | 0.0 / 0.0 | 3.5 | 0.64x | 1.00x | 300 B |",
+		"| 500 | plaid (0 ms) | 6.0 / 1.0 | 0.0 / 0.0 | 0.0 / 0.0 | 7.0 | 1.27x | 2.00x | 812 B |",
 		"The peak is 30-34 MiB in this run.",
 		"500 `/item/remove` and 5000 `/item/get`",
 		"Raw numbers: [bench/results.json](bench/results.json).",
@@ -120,21 +128,21 @@ func TestReport_rendersTableBesideTimeStatic(t *testing.T) {
 		}
 	}
 	// time_static has no row of its own in the results table: it is the floor.
-	if strings.Contains(md, "| no API |") {
+	if strings.Contains(md, "| as shipped |") || strings.Contains(md, "| SDK logs off |") {
 		t.Error("time_static appears as a setting row")
 	}
 	if strings.Contains(md, "<no value>") || strings.Contains(md, "%!") {
 		t.Errorf("report has an unfilled template field or a bad format:\n%s", md)
 	}
 	// The rate-limited CPU is not in the CPU table (it waits, it does not work).
-	if strings.Contains(md, "| 500 | adopt | plaid | 11.0 |") {
+	if strings.Contains(md, "| plaid (sandbox remove limit) |") {
 		t.Error("rate-limited run in the CPU table")
 	}
 }
 
 func TestPlot_showsTimeStaticBesideTheProvider(t *testing.T) {
 	svg := plot(sampleResults().Runs)
-	for _, want := range []string{">time_static</text>", ">plaid, 0 ms</text>", ">floor, sandbox remove limit</text>", "teardown (destroy -refresh=false)"} {
+	for _, want := range []string{">time_static, as shipped</text>", ">time_static, SDK logs off</text>", ">plaid, 0 ms</text>", ">floor, sandbox remove limit</text>", "teardown (destroy -refresh=false)"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("plot lacks %q", want)
 		}
