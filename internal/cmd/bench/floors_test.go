@@ -2,6 +2,10 @@ package main
 
 import (
 	"math"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -137,5 +141,23 @@ func TestParseStat(t *testing.T) {
 func TestVMHWM(t *testing.T) {
 	if got := vmHWM("Name:\tx\nVmPeak:\t  9000 kB\nVmHWM:\t   33600 kB\nVmRSS:\t 100 kB\n"); got != 33600 {
 		t.Errorf("vmHWM = %d, want 33600", got)
+	}
+}
+
+func TestChildPIDs_findsThisProcesssChild(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("no /proc")
+	}
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Skip("no sleep command:", err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	child := strconv.Itoa(cmd.Process.Pid)
+	if got := childPIDs(strconv.Itoa(os.Getpid())); !slices.Contains(got, child) {
+		t.Errorf("childPIDs = %v, want it to hold %s", got, child)
+	}
+	if got := childPIDs(child); len(got) != 0 {
+		t.Errorf("childPIDs(sleep) = %v, want none", got)
 	}
 }

@@ -71,6 +71,9 @@ type cpuRow struct {
 	// with the SDK's logs off, "-" without one.
 	VsShipped, VsQuiet string
 	StateBytesPerItem  float64
+	// Bench is the bench process's CPU over all phases: the emulator and
+	// the watcher, which compete with terraform for the cores.
+	Bench float64
 }
 
 func (r Run) cpuSeconds() float64 {
@@ -109,6 +112,7 @@ func cpuRows(runs []Run) []cpuRow {
 		row := cpuRow{Provider: label, N: r.N, Total: r.cpuSeconds(), StateBytesPerItem: r.StateBytesPerItem}
 		for _, p := range r.phases() {
 			row.Phases = append(row.Phases, fmt.Sprintf("%.1f / %.1f", p.TerraformCPU, p.ProviderCPU))
+			row.Bench += p.BenchCPU
 		}
 		row.VsShipped = versus(row.Total, timeStaticAsShipped.Name, r.N)
 		row.VsQuiet = versus(row.Total, timeStaticLogsOff.Name, r.N)

@@ -18,9 +18,9 @@ func sampleResults() Results {
 		get, remove := map[string]float64{"/item/get": 1}, map[string]float64{"/item/remove": 1}
 		return Run{Provider: "plaid", Setting: s, N: n,
 			StateBytesPerItem: 812,
-			Adopt:             Phase{Seconds: a, RequestsPerItem: get, PeakRSSMiB: peak, TerraformCPU: 6, ProviderCPU: 1},
+			Adopt:             Phase{Seconds: a, RequestsPerItem: get, PeakRSSMiB: peak, TerraformCPU: 6, ProviderCPU: 1, BenchCPU: 0.5},
+			Teardown:          Phase{Seconds: t, RequestsPerItem: remove, PeakPerMinute: map[string]int{"/item/remove": 500}, BenchCPU: 0.2},
 			Destroy:           Phase{Seconds: d, RequestsPerItem: map[string]float64{"/item/get": 1, "/item/remove": 1}},
-			Teardown:          Phase{Seconds: t, RequestsPerItem: remove, PeakPerMinute: map[string]int{"/item/remove": 500}},
 		}
 	}
 	zero, limited := Setting{Name: "0 ms"}, Setting{Name: "sandbox remove limit", RateLimited: true}
@@ -116,9 +116,9 @@ func TestReport_rendersTableBesideTimeStatic(t *testing.T) {
 		"| sandbox remove limit | 1000 | 33.0 | 30.0 | 1.10x | 140.0 | 132.0 | 1.06x | 130.0 | 120.0 | 1.08x |",
 		// CPU: terraform / provider per phase, the total, and the ratios
 		// to both time_static baselines.
-		"| 500 | time_static (as shipped) | 4.0 / 1.5 | 0.0 / 0.0 | 0.0 / 0.0 | 5.5 | 1.00x | 1.57x | 300 B |",
-		"| 500 | time_static (SDK logs off) | 3.0 / 0.5 | 0.0 / 0.0 | 0.0 / 0.0 | 3.5 | 0.64x | 1.00x | 300 B |",
-		"| 500 | plaid (0 ms) | 6.0 / 1.0 | 0.0 / 0.0 | 0.0 / 0.0 | 7.0 | 1.27x | 2.00x | 812 B |",
+		"| 500 | time_static (as shipped) | 4.0 / 1.5 | 0.0 / 0.0 | 0.0 / 0.0 | 5.5 | 1.00x | 1.57x | 300 B | 0.0 |",
+		"| 500 | time_static (SDK logs off) | 3.0 / 0.5 | 0.0 / 0.0 | 0.0 / 0.0 | 3.5 | 0.64x | 1.00x | 300 B | 0.0 |",
+		"| 500 | plaid (0 ms) | 6.0 / 1.0 | 0.0 / 0.0 | 0.0 / 0.0 | 7.0 | 1.27x | 2.00x | 812 B | 0.7 |",
 		"The peak is 30-34 MiB in this run.",
 		"500 `/item/remove` and 5000 `/item/get`",
 		"Raw numbers: [bench/results.json](bench/results.json).",
