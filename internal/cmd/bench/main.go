@@ -131,6 +131,7 @@ func main() {
 	only := flag.String("settings", "", "comma-separated setting names to run (default: all); time_static always runs")
 	out := flag.String("out", ".", "directory for BENCHMARKS.md, bench/results.json and bench/time-vs-n.svg")
 	note := flag.String("note", "", "a note printed at the top of BENCHMARKS.md, such as that this was a smoke run")
+	keep := flag.Bool("keep", false, "keep the workspaces (configuration, state, CLI config) in the temporary directory and print its path")
 	cpuProfiles := flag.String("cpuprofile", "", "directory to keep CPU profiles of every provider process in (one per process, named by setting, N and phase)")
 	flag.Parse()
 	settings, err := pickSettings(*only)
@@ -138,7 +139,7 @@ func main() {
 		if *reportOnly {
 			err = rewriteReport(*out)
 		} else {
-			err = run(*ns, settings, *out, *note, *cpuProfiles)
+			err = run(*ns, settings, *out, *note, *cpuProfiles, *keep)
 		}
 	}
 	if err != nil {
@@ -178,7 +179,7 @@ func parseCounts(list string) ([]int, error) {
 	return counts, nil
 }
 
-func run(nList string, settings []Setting, out, note, cpuProfiles string) error {
+func run(nList string, settings []Setting, out, note, cpuProfiles string, keep bool) error {
 	counts, err := parseCounts(nList)
 	if err != nil {
 		return err
@@ -189,7 +190,11 @@ func run(nList string, settings []Setting, out, note, cpuProfiles string) error 
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	if keep {
+		fmt.Println("workspaces kept in", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 	timeBin, err := installTimeProvider(ctx)
 	if err != nil {
 		return err
