@@ -29,7 +29,7 @@ func newRPCBench(b *testing.B) *rpcBench {
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		b.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
 	}
-	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	providerType := objectType(b, schemas.Provider.ValueType())
 	cfg := objectValue(b, providerType, map[string]tftypes.Value{
 		"client_id":   tftypes.NewValue(tftypes.String, "bench-client"),
 		"secret":      tftypes.NewValue(tftypes.String, "bench-secret"),
@@ -40,7 +40,16 @@ func newRPCBench(b *testing.B) *rpcBench {
 	if err != nil || len(conf.Diagnostics) > 0 {
 		b.Fatalf("ConfigureProvider: %v %v", err, conf.Diagnostics)
 	}
-	return &rpcBench{srv: srv, schema: schemas.ResourceSchemas["plaid_item"].ValueType().(tftypes.Object)}
+	return &rpcBench{srv: srv, schema: objectType(b, schemas.ResourceSchemas["plaid_item"].ValueType())}
+}
+
+func objectType(b *testing.B, t tftypes.Type) tftypes.Object {
+	b.Helper()
+	o, ok := t.(tftypes.Object)
+	if !ok {
+		b.Fatalf("schema type %s is not an object", t)
+	}
+	return o
 }
 
 // objectValue is an object of type t with the given attributes and every
