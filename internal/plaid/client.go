@@ -50,6 +50,11 @@ type Config struct {
 	RequestsPerMinute int
 	Environment       Environment
 
+	// AnswerGrace is how long a request already sent may still wait for
+	// its answer once the call's context is cancelled (see stop.go). Zero
+	// cuts it off at once.
+	AnswerGrace time.Duration
+
 	// HTTPClient is shared by every request; its transport keeps
 	// connections alive. Default: a client with its own tuned transport.
 	HTTPClient *http.Client
@@ -193,7 +198,10 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 }
 
 func (c *Client) attempt(ctx context.Context, path string, payload []byte, out any) error {
-	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	if err := ctx.Err(); err != nil {
+		return err // stopped before sending: no new request starts
+	}
+	attemptCtx, cancel := c.attemptContext(ctx)
 	defer cancel()
 	// Whether the request may have reached the server decides whether a
 	// call that creates something may be sent again.

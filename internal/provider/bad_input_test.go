@@ -132,7 +132,7 @@ func TestAccBadInput(t *testing.T) {
 		}, false, `RATE_LIMIT.*requests_per_minute`},
 		"maintenance": {func(t *testing.T) string {
 			return stubConfig(t, 503, "application/json", plaidErrorBody("API_ERROR", "PLANNED_MAINTENANCE"))
-		}, false, `PLANNED_MAINTENANCE.*status.plaid.com`},
+		}, false, `PLANNED_MAINTENANCE.*server at the provider.s base_url`},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("the table has %d cases; the bar is 25", len(cases))

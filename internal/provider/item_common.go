@@ -42,7 +42,7 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 	}
 	tokenEnv, err := plaid.ParseToken(plaid.AccessToken, token.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", err.Error()+".")
+		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", sentence(err))
 		return
 	}
 	if tokenEnv != env {
@@ -114,7 +114,7 @@ func refreshItem(ctx context.Context, data *providerData, token string, fields *
 			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", err, data.environment))
 		return false, diags
 	case err != nil:
-		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data.environment)
+		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data)
 		return false, diags
 	}
 	diags.Append(fields.fillKeepingClearedWebhook(ctx, &got.Item, fields.Webhook)...)
@@ -142,8 +142,13 @@ func syncWebhook(ctx context.Context, data *providerData, token string, configur
 	}
 	resp, err := data.client.UpdateWebhook(ctx, token, arg)
 	if err != nil {
+		attempted := "Setting the webhook of Item " + it.ItemID + " with /item/webhook/update"
+		if stopped(err) {
+			diags.Append(interruptedDiagnostic(attempted))
+			return false, diags
+		}
 		diags.Append(diag.NewAttributeErrorDiagnostic(path.Root("webhook"), "Could Not Update the Item's Webhook",
-			describePlaidError("Setting the webhook of Item "+it.ItemID+" with /item/webhook/update", err, data.environment)))
+			describePlaidError(attempted, err, data)))
 		return false, diags
 	}
 	*it = resp.Item

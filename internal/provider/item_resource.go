@@ -94,7 +94,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	token := plan.AccessToken.ValueString()
 	got, err := r.data.client.GetItem(ctx, token)
 	if err != nil {
-		resp.Diagnostics.Append(adoptionFailed(err, r.data.environment)...)
+		resp.Diagnostics.Append(tokenRefused("Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, r.data)...)
 		return
 	}
 	configuredWebhook := plan.Webhook
@@ -126,7 +126,7 @@ func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 func (r *itemResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	token, err := parseImportID(req.ID, osEnv)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", err.Error()+".\n\nExamples: terraform import plaid_item.example env:PLAID_ACCESS_TOKEN, or an import block with id = \"env:PLAID_ACCESS_TOKEN\".")
+		resp.Diagnostics.AddError("Invalid Import ID", sentence(err)+"\n\nExamples: terraform import plaid_item.example env:PLAID_ACCESS_TOKEN, or an import block with id = \"env:PLAID_ACCESS_TOKEN\".")
 		return
 	}
 	if r.data != nil {
@@ -138,18 +138,24 @@ func (r *itemResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("access_token"), token)...)
 }
 
-// adoptionFailed explains why /item/get refused a token being adopted.
-func adoptionFailed(err error, env plaid.Environment) diag.Diagnostics {
+// tokenRefused explains why /item/get refused a token from the
+// configuration; attempted says what for (adopting, reading), and failure
+// is the summary of any other error.
+func tokenRefused(failure, attempted string, err error, data *providerData) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		where := string(data.environment)
+		if !data.sendsToPlaid() {
+			where += " at the provider's base_url, " + data.baseURL + " (check that this is the server that issued the token)"
+		}
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Rejected the Access Token",
-			fmt.Sprintf("Adopting the Item with /item/get failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", err, env))
+			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", attempted, err, where))
 	case plaid.IsItemNotFound(err):
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Already Removed",
-			fmt.Sprintf("Adopting the Item with /item/get failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", err))
+			fmt.Sprintf("%s failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", attempted, err))
 	default:
-		addPlaidError(&diags, "Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, env)
+		addPlaidError(&diags, failure, attempted, err, data)
 	}
 	return diags
 }

@@ -67,7 +67,7 @@ func removeItem(ctx context.Context, data *providerData, accessToken, itemID str
 		diags.AddError("Plaid Rejected the Access Token: the Item May Still Exist",
 			invalidTokenDetail("Removing Item "+itemID+" with "+m.path, err, data.environment))
 	default:
-		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with "+m.path, err, data.environment)
+		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with "+m.path, err, data)
 	}
 	return diags
 }
