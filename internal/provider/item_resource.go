@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -50,9 +48,10 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Required:  true,
 		Sensitive: true,
 		MarkdownDescription: "The Item's access token (`access-sandbox-...` or `access-production-...`), issued in the provider's `environment`. " +
-			"Creating the resource checks the token with `/item/get` and records the Item; nothing is created at Plaid. Changing it replaces the resource, which removes the old Item.",
-		Validators:    []validator.String{accessTokenFormat()},
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			"Creating the resource checks the token with `/item/get` and records the Item; nothing is created at Plaid. " +
+			"A new token for the same Item (after `/item/access_token/invalidate`) updates the resource in place: the plan checks it with `/item/get` when it is known, and apply checks again and refuses a token of another Item. " +
+			"A token of another Item plans a replacement, with a warning: the old Item is removed at Plaid, for good.",
+		Validators: []validator.String{accessTokenFormat()},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Brings an existing Plaid Item under Terraform through its access token, and removes the Item on destroy with `/item/remove`, or with `/item/products/terminate` when `removal_method = \"terminate\"`. " +
@@ -77,6 +76,28 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("access_token"), &token)...)
 	checkTokenEnvironment(token, r.data.environment, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || req.State.Raw.IsNull() {
+		return
+	}
+	var prior itemResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() || token.IsUnknown() || token.Equal(prior.AccessToken) {
+		return // a token known only at apply is checked there (see checkSameItem)
+	}
+	itemID := prior.ItemID.ValueString()
+	got, err := r.data.client.GetItem(ctx, token.ValueString())
+	if err != nil {
+		resp.Diagnostics.Append(tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, r.data)...)
+		return
+	}
+	if got.Item.ItemID == itemID {
+		return // the same Item under a rotated token: an update in place
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("access_token"))
+	resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), "Replacing an Adopted Item Removes It at Plaid",
+		fmt.Sprintf("The new access token belongs to Item %s, not to Item %s that this resource manages. Applying this plan removes Item %s at Plaid with /item/remove, for good: Terraform cannot create an adopted Item again. Then it adopts Item %s.\n\n"+
+			"If Item %s must live on, forget it first: terraform state list -id=%s prints this resource's address, then terraform state rm '<address>'.",
+			got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID, itemID))
 }
 
 func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
