@@ -51,10 +51,14 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 	}
 }
 
-// itemGoneWarning tells the user why a resource left state on refresh.
+// itemGoneWarning tells the user why a resource left state on refresh,
+// and what the plan on screen does about it: an Item whose token or key is
+// still in the configuration is planned to be adopted (or, in the sandbox,
+// created) again, which cannot work for an adopted Item.
 func itemGoneWarning(itemID string) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
-		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state; plan again to see what Terraform will do.", itemID))
+		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state. "+
+			"While its token stays in the configuration, this plan adopts it again and the apply fails: remove that token (or its key in a for_each map) from the configuration. A plaid_sandbox_item is created anew instead.", itemID))
 }
 
 // webhookAttribute is the webhook of a resource: set, changed or cleared
@@ -111,7 +115,7 @@ func refreshItem(ctx context.Context, data *providerData, token string, fields *
 		return true, diags
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
 		diags.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",
-			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", err, data.environment))
+			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", itemID, err, data))
 		return false, diags
 	case err != nil:
 		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data)

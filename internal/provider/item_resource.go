@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -87,7 +88,12 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	itemID := prior.ItemID.ValueString()
 	got, err := r.data.client.GetItem(ctx, token.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, r.data)...)
+		// A warning, not an error: this plan may be the refresh that
+		// terraform destroy makes first, which an error would block. The
+		// update's own check (checkSameItem) fails the apply.
+		for _, d := range tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, r.data) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), d.Summary(), d.Detail()+"\n\nApplying this plan will fail at this check; nothing is removed.")
+		}
 		return
 	}
 	if got.Item.ItemID == itemID {
@@ -149,6 +155,11 @@ func (r *itemResource) ImportState(ctx context.Context, req resource.ImportState
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", sentence(err)+"\n\nExamples: terraform import plaid_item.example env:PLAID_ACCESS_TOKEN, or an import block with id = \"env:PLAID_ACCESS_TOKEN\".")
 		return
+	}
+	if !strings.HasPrefix(strings.TrimSpace(req.ID), importFromEnvPrefix) {
+		resp.Diagnostics.AddWarning("Import ID Holds the Access Token",
+			"Terraform prints import IDs in its output and logs, even when they come from a sensitive variable, so this access token may now be in your terminal, CI logs or TF_LOG output. "+
+				"Import with env:NAME instead, with the token in the environment variable NAME: terraform import ADDRESS env:PLAID_ACCESS_TOKEN, or id = \"env:PLAID_ACCESS_TOKEN\" in an import block.")
 	}
 	if r.data != nil {
 		checkTokenEnvironment(types.StringValue(token), r.data.environment, &resp.Diagnostics)
