@@ -201,7 +201,13 @@ func TestCLI_revokedItemAdviceConverges(t *testing.T) {
 	if err := srv.Revoke(items["item001"].ItemID); err != nil {
 		t.Fatal(err)
 	}
-	out, err := ws.Terraform(ctx, "plan", "-no-color")
+	// The docs' way to see Items gone before a destroy, whose own refresh
+	// warnings Terraform does not show.
+	out, err := ws.Terraform(ctx, "plan", "-refresh-only", "-no-color")
+	if err != nil || !strings.Contains(out, "Plaid Item No Longer Exists") || !strings.Contains(out, items["item001"].ItemID) {
+		t.Errorf("terraform plan -refresh-only does not name the gone Item: %v\n%s", err, out)
+	}
+	out, err = ws.Terraform(ctx, "plan", "-no-color")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
