@@ -228,3 +228,25 @@ func TestCLI_revokedItemAdviceConverges(t *testing.T) {
 		t.Errorf("state holds %v, want the two live Items", got)
 	}
 }
+
+// -replace of an adopted Item would remove it at Plaid and then fail to
+// adopt the same token: the plan refuses it, naming the Item, and nothing is
+// removed. A plan without -replace is unaffected.
+func TestCLI_replaceOfAdoptedItemRefusedAtPlan(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := startEmulator(t)
+	ws, items := adoptMany(ctx, t, 2, srv)
+	out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color", `-replace=plaid_item.adopted["item000"]`)
+	if err == nil || !strings.Contains(out, "Replacing an Adopted Item Cannot Work") || !strings.Contains(out, items["item000"].ItemID) {
+		t.Fatalf("-replace of an adopted Item was not refused at plan, naming it: %v\n%s", err, out)
+	}
+	for label, it := range items {
+		if st := srv.Item(it.ItemID); st.Removed {
+			t.Errorf("%s was removed: %+v", label, st)
+		}
+	}
+	if out, err := ws.Terraform(ctx, "plan", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Errorf("a plan without -replace is not empty: %v\n%s", err, out)
+	}
+}

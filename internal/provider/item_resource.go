@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -77,15 +78,26 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("access_token"), &token)...)
 	checkTokenEnvironment(token, r.data.environment, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || req.State.Raw.IsNull() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		refuseReplacementBySameToken(ctx, req, resp)
 		return
 	}
 	var prior itemResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() || token.IsUnknown() || token.Equal(prior.AccessToken) {
-		return // a token known only at apply is checked there (see checkSameItem)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	itemID := prior.ItemID.ValueString()
+	// Told to the create half of a replacement, should Terraform plan one
+	// (see refuseReplacementBySameToken).
+	marker, _ := json.Marshal(itemID)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, marker)...)
+	if token.IsUnknown() || token.Equal(prior.AccessToken) {
+		return // a token known only at apply is checked there (see checkSameItem)
+	}
 	got, err := r.data.client.GetItem(ctx, token.ValueString())
 	if err != nil {
 		// A warning, not an error: this plan may be the refresh that
@@ -100,10 +112,36 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return // the same Item under a rotated token: an update in place
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("access_token"))
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, nil)...)
 	resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), "Replacing an Adopted Item Removes It at Plaid",
-		fmt.Sprintf("The new access token belongs to Item %s, not to Item %s that this resource manages. Applying this plan removes Item %s at Plaid with /item/remove, for good: Terraform cannot create an adopted Item again. Then it adopts Item %s.\n\n"+
+		fmt.Sprintf("The new access token belongs to Item %s, not to Item %s that this resource manages. Applying this plan removes Item %s at Plaid (with the removal_method call), for good: Terraform cannot create an adopted Item again. Then it adopts Item %s.\n\n"+
 			"If Item %s must live on, forget it first: terraform state list -id=%s prints this resource's address, then terraform state rm '<address>'.",
 			got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID, itemID))
+}
+
+// replacedItemKey is the private-state key under which the plan of an
+// existing plaid_item records its item_id. When Terraform then replaces the
+// resource anyway (-replace, replace_triggered_by), it plans the create half
+// with a null prior state and this plan's private state, which is how that
+// plan can tell it apart from a new resource.
+const replacedItemKey = "replaced_item_id"
+
+// refuseReplacementBySameToken fails the plan of a replacement that would
+// remove the Item at Plaid and then adopt the same token again, which Plaid
+// must refuse: the Item is gone, and Terraform cannot create it. A warning
+// would not do: Terraform drops the warnings of this second plan. A
+// replacement for another Item's token clears the key (ModifyPlan).
+func refuseReplacementBySameToken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	raw, diags := req.Private.GetKey(ctx, replacedItemKey)
+	resp.Diagnostics.Append(diags...)
+	var itemID string
+	if len(raw) == 0 || json.Unmarshal(raw, &itemID) != nil || itemID == "" {
+		return
+	}
+	resp.Diagnostics.AddError("Replacing an Adopted Item Cannot Work",
+		fmt.Sprintf("This plan replaces the resource for Item %s (-replace or replace_triggered_by): destroy would remove Item %s at Plaid, for good, and the create that follows would adopt the same access token, which Plaid then refuses. Terraform cannot create an adopted Item again.\n\n"+
+			"Drop -replace (or replace_triggered_by) for this resource. To remove the Item, take the resource out of the configuration and apply; to stop managing it without removing it, terraform state rm it.",
+			itemID, itemID))
 }
 
 func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
