@@ -159,7 +159,10 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 			return nil
 		}
 		f := assess(err)
-		if ctx.Err() != nil {
+		// Stopped (Ctrl-C), and no answer that counts. Plaid's own final
+		// answer within the grace period (ITEM_NOT_FOUND, say) is handled
+		// below like any other.
+		if ctx.Err() != nil && (f.transient || errors.Is(err, ctx.Err())) {
 			stopped := fmt.Errorf("POST %s: %w", path, ctx.Err())
 			if !ep.repeatable && f.processed {
 				// Stopped, but the request may have arrived all the same.

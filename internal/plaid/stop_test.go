@@ -154,3 +154,27 @@ func TestAnswerGrace_deadlineCutsOffAtOnce(t *testing.T) {
 		t.Fatal("the deadline did not cut the request off")
 	}
 }
+
+// Plaid's answer that arrives within the grace period counts, errors
+// included: ITEM_NOT_FOUND then proves the Item gone, not "cancelled".
+func TestAnswerGrace_answerWithinGraceCountsEvenAnError(t *testing.T) {
+	var received atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		received.Add(1)
+		_, _ = io.ReadAll(r.Body)
+		time.Sleep(200 * time.Millisecond)
+		plaidError(w, 400, "ITEM_ERROR", CodeItemNotFound)
+	}))
+	defer srv.Close()
+	c := graceClient(t, srv.URL, 30*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for received.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); !IsItemNotFound(err) {
+		t.Errorf("err = %v, want Plaid's ITEM_NOT_FOUND", err)
+	}
+}
