@@ -133,3 +133,19 @@ func TestProviderConfig_hygiene(t *testing.T) {
 		t.Errorf("checkBaseURL = %v", err)
 	}
 }
+
+// An unknown PLAID_ENV names the choices once, and says where the value
+// came from.
+func TestProviderConfig_unknownEnvironmentListsChoicesOnce(t *testing.T) {
+	_, diags := newProviderData(fullConfig(), "test", "", envFrom(map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "staging"}))
+	if len(diags.Errors()) != 1 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	detail := diags.Errors()[0].Detail()
+	if n := strings.Count(detail, `"production"`); n != 1 {
+		t.Errorf("the choices appear %d times:\n%s", n, detail)
+	}
+	if !strings.Contains(detail, envEnvironment) || !strings.HasPrefix(detail, `"staging" is not`) {
+		t.Errorf("detail: %s", detail)
+	}
+}
