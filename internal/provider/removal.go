@@ -86,7 +86,7 @@ func invalidTokenDetail(attempted, itemID string, err error, data *providerData)
 		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
 		"What to do:\n"+
 		"- Wrong environment or credentials: fix the provider's environment, client_id or secret, and run the command again.\n"+
-		"- Rotated token: put the new token in the configuration; Terraform updates the resource in place, then destroy removes the Item with it.\n"+
+		"- Rotated token: put the new token in the configuration and run terraform apply, which updates the resource in place; then destroy removes the Item with it.\n"+
 		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
 		"    terraform state list -id=%s\n"+
 		"    terraform state rm '<address>'\n"+
