@@ -122,7 +122,12 @@ func TestCLI_lifecycleUnderTraceLeaksNoSecret(t *testing.T) {
 	if err := emu.Revoke(itemIDs["b"]); err != nil {
 		t.Fatal(err)
 	}
-	run("destroy", "-refresh=false", "-auto-approve", "-no-color")
+	// Under -refresh=false the revoked Item is met at removal: the output
+	// says so, once, naming it.
+	destroyed := run("destroy", "-refresh=false", "-auto-approve", "-no-color")
+	if n := strings.Count(destroyed, "Warning: Plaid Item Already Gone"); n != 1 || !strings.Contains(destroyed, "Item "+itemIDs["b"]+" was already removed") {
+		t.Errorf("destroy -refresh=false shows %d already-gone warnings, want one naming %s:\n%s", n, itemIDs["b"], destroyed)
+	}
 	if out := run("state", "list"); strings.TrimSpace(out) != "" {
 		t.Errorf("state is not empty after destroy: %s", out)
 	}

@@ -105,9 +105,22 @@ func TestCLI_partialFailureThenConverge(t *testing.T) {
 		}
 	}
 
-	// The fix the diagnostic gives: forget the old token, import the new.
+	// The way out the diagnostic gives, command by command: find the
+	// address by item_id, forget it, import the Item with its new token.
+	for _, cmd := range []string{"terraform state list -id=", "terraform state rm '<address>'", "terraform import '<address>' env:VARIABLE"} {
+		if !strings.Contains(out, cmd) {
+			t.Errorf("the diagnostic does not show %q", cmd)
+		}
+	}
 	for label, token := range rotated {
-		addr := fmt.Sprintf("plaid_item.adopted[%q]", label)
+		listed, err := ws.Terraform(ctx, "state", "list", "-id="+items[label].ItemID)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, listed)
+		}
+		addr := strings.TrimSpace(listed)
+		if want := fmt.Sprintf("plaid_item.adopted[%q]", label); addr != want {
+			t.Fatalf("terraform state list -id=%s printed %q, want %q", items[label].ItemID, addr, want)
+		}
 		if out, err := ws.Terraform(ctx, "state", "rm", addr); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
@@ -175,4 +188,65 @@ func TestCLI_interruptedDestroyConverges(t *testing.T) {
 		t.Errorf("state after the second destroy: %v", got)
 	}
 	requireAllRemovedOnce(t, srv, len(items))
+}
+
+// An Item revoked by its owner while its token stays in the configuration:
+// the plan says what will happen and what to change, naming the item_id;
+// dropping that key, as it says, converges.
+func TestCLI_revokedItemAdviceConverges(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := startEmulator(t)
+	ws, items := adoptMany(ctx, t, 3, srv)
+	if err := srv.Revoke(items["item001"].ItemID); err != nil {
+		t.Fatal(err)
+	}
+	// The docs' way to see Items gone before a destroy, whose own refresh
+	// warnings Terraform does not show.
+	out, err := ws.Terraform(ctx, "plan", "-refresh-only", "-no-color")
+	if err != nil || !strings.Contains(out, "Plaid Item No Longer Exists") || !strings.Contains(out, items["item001"].ItemID) {
+		t.Errorf("terraform plan -refresh-only does not name the gone Item: %v\n%s", err, out)
+	}
+	out, err = ws.Terraform(ctx, "plan", "-no-color")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"Plaid Item No Longer Exists", items["item001"].ItemID, "this plan adopts it again and the apply fails", "its key in a for_each map"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan's warning does not say %q:\n%s", want, out)
+		}
+	}
+	// Follow the advice: drop that key.
+	setTokens(ws, map[string]string{"item000": items["item000"].AccessToken, "item002": items["item002"].AccessToken})
+	if out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("the apply after dropping the key failed: %v\n%s", err, out)
+	}
+	if out, err := ws.Terraform(ctx, "plan", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan after dropping the key is not empty: %v\n%s", err, out)
+	}
+	if got := stateList(ctx, t, ws); len(got) != 2 {
+		t.Errorf("state holds %v, want the two live Items", got)
+	}
+}
+
+// -replace of an adopted Item would remove it at Plaid and then fail to
+// adopt the same token: the plan refuses it, naming the Item, and nothing is
+// removed. A plan without -replace is unaffected.
+func TestCLI_replaceOfAdoptedItemRefusedAtPlan(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := startEmulator(t)
+	ws, items := adoptMany(ctx, t, 2, srv)
+	out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color", `-replace=plaid_item.adopted["item000"]`)
+	if err == nil || !strings.Contains(out, "Replacing an Adopted Item Cannot Work") || !strings.Contains(out, items["item000"].ItemID) {
+		t.Fatalf("-replace of an adopted Item was not refused at plan, naming it: %v\n%s", err, out)
+	}
+	for label, it := range items {
+		if st := srv.Item(it.ItemID); st.Removed {
+			t.Errorf("%s was removed: %+v", label, st)
+		}
+	}
+	if out, err := ws.Terraform(ctx, "plan", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Errorf("a plan without -replace is not empty: %v\n%s", err, out)
+	}
 }

@@ -50,6 +50,11 @@ type Config struct {
 	RequestsPerMinute int
 	Environment       Environment
 
+	// AnswerGrace is how long a request already sent may still wait for
+	// its answer once the call's context is cancelled (see stop.go). Zero
+	// cuts it off at once.
+	AnswerGrace time.Duration
+
 	// HTTPClient is shared by every request; its transport keeps
 	// connections alive. Default: a client with its own tuned transport.
 	HTTPClient *http.Client
@@ -154,7 +159,10 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 			return nil
 		}
 		f := assess(err)
-		if ctx.Err() != nil {
+		// Stopped (Ctrl-C), and no answer that counts. Plaid's own final
+		// answer within the grace period (ITEM_NOT_FOUND, say) is handled
+		// below like any other.
+		if ctx.Err() != nil && (f.transient || errors.Is(err, ctx.Err())) {
 			stopped := fmt.Errorf("POST %s: %w", path, ctx.Err())
 			if !ep.repeatable && f.processed {
 				// Stopped, but the request may have arrived all the same.
@@ -193,7 +201,10 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 }
 
 func (c *Client) attempt(ctx context.Context, path string, payload []byte, out any) error {
-	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	if err := ctx.Err(); err != nil {
+		return err // stopped before sending: no new request starts
+	}
+	attemptCtx, cancel := c.attemptContext(ctx)
 	defer cancel()
 	// Whether the request may have reached the server decides whether a
 	// call that creates something may be sent again.

@@ -17,7 +17,7 @@ const (
 
 // ErrDevelopmentShutDown explains why "development" is refused everywhere:
 // users upgrading old configurations hit this first.
-var ErrDevelopmentShutDown = errors.New(`plaid shut down the "development" environment on 2024-06-20 and deleted its Items; use "sandbox" for testing or "production" for live Items`)
+var ErrDevelopmentShutDown = errors.New(`the "development" environment was shut down by Plaid on 2024-06-20, which deleted its Items; use "sandbox" for testing or "production" for live Items`)
 
 // ParseEnvironment accepts "sandbox" and "production" (case-insensitive).
 func ParseEnvironment(name string) (Environment, error) {

@@ -130,9 +130,14 @@ func TestAccBadInput(t *testing.T) {
 		"rate limited": {func(t *testing.T) string {
 			return stubConfig(t, 429, "application/json", plaidErrorBody("RATE_LIMIT_EXCEEDED", "RATE_LIMIT"))
 		}, false, `RATE_LIMIT.*requests_per_minute`},
+		"production at the sandbox host": {func(t *testing.T) string {
+			// The secret from the environment: Terraform logs configuration.
+			t.Setenv("PLAID_SECRET", stubSecret)
+			return "provider \"plaid\" {\n  environment = \"production\"\n  base_url    = \"https://sandbox.plaid.com\"\n  client_id   = \"id\"\n}\n" + token("access-production-5f2c1a9e")
+		}, true, `Base URL of Another Plaid Environment.*base_url.*Plaid's\s+sandbox\s+host`},
 		"maintenance": {func(t *testing.T) string {
 			return stubConfig(t, 503, "application/json", plaidErrorBody("API_ERROR", "PLANNED_MAINTENANCE"))
-		}, false, `PLANNED_MAINTENANCE.*status.plaid.com`},
+		}, false, `PLANNED_MAINTENANCE.*server at the provider.s base_url`},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("the table has %d cases; the bar is 25", len(cases))

@@ -28,6 +28,31 @@ var osEnv = os.Getenv
 type providerData struct {
 	client      *plaid.Client
 	environment plaid.Environment
+	// baseURL is where requests go; maxRetries how often each is retried.
+	// Diagnostics use both to give advice that fits.
+	baseURL    string
+	maxRetries int
+}
+
+// sendsToPlaid reports whether requests go to one of Plaid's own hosts
+// (not the emulator or a proxy), where Plaid's status page applies.
+func (d *providerData) sendsToPlaid() bool {
+	return plaidHostEnvironment(d.baseURL) != ""
+}
+
+// plaidHostEnvironment is the Plaid environment whose public host baseURL
+// names, or "" for any other server.
+func plaidHostEnvironment(baseURL string) plaid.Environment {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return ""
+	}
+	for _, env := range []plaid.Environment{plaid.Sandbox, plaid.Production} {
+		if want, _ := url.Parse(env.BaseURL()); strings.EqualFold(u.Hostname(), want.Hostname()) {
+			return env
+		}
+	}
+	return ""
 }
 
 // newProviderData resolves each setting (configuration, then environment
@@ -85,7 +110,7 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 		parsed, err := plaid.ParseEnvironment(envName)
 		if err != nil {
 			diags.AddAttributeError(path.Root("environment"), "Invalid Plaid Environment",
-				fmt.Sprintf("%s. Set environment (or %s) to \"sandbox\" or \"production\".", err, envEnvironment))
+				fmt.Sprintf("%s The value comes from the provider's environment or, when that is unset, the %s environment variable.", sentence(err), envEnvironment))
 		}
 		env = parsed
 	}
@@ -94,6 +119,9 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 	} else if err := checkBaseURL(baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Plaid Base URL",
 			fmt.Sprintf("%s. Set base_url (or %s) to a URL such as https://sandbox.plaid.com or http://127.0.0.1:8080 for the emulator.", err, envBaseURL))
+	} else if hostEnv := plaidHostEnvironment(baseURL); hostEnv != "" && hostEnv != env {
+		diags.AddAttributeError(path.Root("base_url"), "Base URL of Another Plaid Environment",
+			fmt.Sprintf("base_url (or %s) is %s, Plaid's %s host, but the provider is configured for %s (environment or %s): Plaid would reject every %s token there. Remove base_url to use %s, or set environment to %q.", envBaseURL, baseURL, hostEnv, env, envEnvironment, env, env.BaseURL(), hostEnv))
 	}
 	requestTimeout := 30 * time.Second
 	if timeout != "" {
@@ -124,12 +152,13 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 		Retry:             retry,
 		RequestsPerMinute: int(cfg.RequestsPerMinute.ValueInt64()),
 		Environment:       env,
+		AnswerGrace:       StopGracePeriod,
 	})
 	if err != nil {
 		diags.AddError("Could Not Create the Plaid Client", err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, environment: env}, diags
+	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries}, diags
 }
 
 // checkBaseURL accepts an absolute http(s) URL with a host and no path,

@@ -51,14 +51,17 @@ func TestProviderConfig_errorsNameTheSettingAndVariable(t *testing.T) {
 		env  map[string]string
 		want []string
 	}{
-		"missing credentials":      {env: map[string]string{}, want: []string{envClientID, envSecret}},
-		"unknown client_id":        {cfg: func(c *providerModel) { c.ClientID = types.StringUnknown() }, env: map[string]string{envSecret: "s"}, want: []string{"not known until apply", envClientID}},
-		"development from env":     {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "development"}, want: []string{"shut down", envEnvironment}},
-		"bad base_url scheme":      {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "ftp://127.0.0.1"}, want: []string{"http://", envBaseURL}},
-		"base_url with a path":     {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://127.0.0.1:8080/v1"}, want: []string{"path"}},
-		"base_url with user info":  {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://u:p@127.0.0.1"}, want: []string{"credentials"}},
-		"empty secret from config": {cfg: func(c *providerModel) { c.Secret = types.StringValue("") }, env: map[string]string{envClientID: "id"}, want: []string{envSecret}},
-		"bad request_timeout":      {cfg: func(c *providerModel) { c.RequestTimeout = types.StringValue("soon") }, env: map[string]string{envClientID: "id", envSecret: "s"}, want: []string{"duration"}},
+		"missing credentials":          {env: map[string]string{}, want: []string{envClientID, envSecret}},
+		"unknown client_id":            {cfg: func(c *providerModel) { c.ClientID = types.StringUnknown() }, env: map[string]string{envSecret: "s"}, want: []string{"not known until apply", envClientID}},
+		"development from env":         {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "development"}, want: []string{"shut down", envEnvironment}},
+		"bad base_url scheme":          {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "ftp://127.0.0.1"}, want: []string{"http://", envBaseURL}},
+		"base_url with a path":         {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://127.0.0.1:8080/v1"}, want: []string{"path"}},
+		"base_url with user info":      {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://u:p@127.0.0.1"}, want: []string{"credentials"}},
+		"empty secret from config":     {cfg: func(c *providerModel) { c.Secret = types.StringValue("") }, env: map[string]string{envClientID: "id"}, want: []string{envSecret}},
+		"production at sandbox's host": {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "production", envBaseURL: "https://sandbox.plaid.com"}, want: []string{"Plaid's sandbox host", "production", envBaseURL}},
+		"sandbox at production's host": {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "https://Production.plaid.com/"}, want: []string{"Plaid's production host"}},
+		"unknown environment":          {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "staging"}, want: []string{`"staging" is not a Plaid environment`, envEnvironment}},
+		"bad request_timeout":          {cfg: func(c *providerModel) { c.RequestTimeout = types.StringValue("soon") }, env: map[string]string{envClientID: "id", envSecret: "s"}, want: []string{"duration"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := fullConfig()
@@ -128,5 +131,21 @@ func TestProviderConfig_hygiene(t *testing.T) {
 	// The plan-time validator says the same without the value.
 	if err := checkBaseURL("http://user:" + secret + "@127.0.0.1:80x"); err == nil || strings.Contains(err.Error(), secret) {
 		t.Errorf("checkBaseURL = %v", err)
+	}
+}
+
+// An unknown PLAID_ENV names the choices once, and says where the value
+// came from.
+func TestProviderConfig_unknownEnvironmentListsChoicesOnce(t *testing.T) {
+	_, diags := newProviderData(fullConfig(), "test", "", envFrom(map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "staging"}))
+	if len(diags.Errors()) != 1 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	detail := diags.Errors()[0].Detail()
+	if n := strings.Count(detail, `"production"`); n != 1 {
+		t.Errorf("the choices appear %d times:\n%s", n, detail)
+	}
+	if !strings.Contains(detail, envEnvironment) || !strings.HasPrefix(detail, `"staging" is not`) {
+		t.Errorf("detail: %s", detail)
 	}
 }

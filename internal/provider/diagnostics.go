@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -14,10 +17,10 @@ import (
 // answered, and what to do next. The client redacts everything a server
 // says; the text passes the same redactor again, as every diagnostic does
 // on its way out (redactingServer).
-func describePlaidError(attempted string, err error, env plaid.Environment) string {
+func describePlaidError(attempted string, err error, data *providerData) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s failed: %s.", attempted, err)
-	if next := nextStep(err, env); next != "" {
+	if next := nextStep(err, data); next != "" {
 		b.WriteString("\n\n" + next)
 	}
 	return plaid.Redact(b.String())
@@ -25,23 +28,29 @@ func describePlaidError(attempted string, err error, env plaid.Environment) stri
 
 // nextStep is the advice for the errors any call can meet. Callers add
 // their own for errors that mean something particular to them.
-func nextStep(err error, env plaid.Environment) string {
+func nextStep(err error, data *providerData) string {
 	// Before the Plaid error it may wrap: what matters is that the call
 	// was not repeated.
 	var oe *plaid.OutcomeUnknownError
 	if errors.As(err, &oe) {
 		return outcomeUnknownStep
 	}
+	afterRetries := ""
+	if data.maxRetries > 0 {
+		afterRetries = fmt.Sprintf(" after %d retries", data.maxRetries)
+	}
 	if pe, ok := plaid.AsError(err); ok {
 		switch {
 		case pe.ErrorCode == plaid.CodeInvalidAPIKeys:
-			return fmt.Sprintf("Check the provider's client_id and secret (%s / %s). Each Plaid environment has its own secret: this provider is configured for %q.", envClientID, envSecret, env)
+			return fmt.Sprintf("Check the provider's client_id and secret (%s / %s). Each Plaid environment has its own secret: this provider is configured for %q.", envClientID, envSecret, data.environment)
 		case pe.ErrorCode == plaid.CodeCreditsExhausted:
 			return "Your Plaid account has used up its free API credits; retrying will not help. Request more from the Plaid dashboard."
 		case pe.HTTPStatus == 429:
-			return "Plaid kept rate limiting after every retry. Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
+			return "Plaid kept rate limiting" + afterRetries + ". Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
+		case pe.HTTPStatus >= 500 && data.sendsToPlaid():
+			return "Plaid kept failing" + afterRetries + ". Check https://status.plaid.com and run the command again later: Items already handled stay handled."
 		case pe.HTTPStatus >= 500:
-			return "Plaid kept failing after every retry. Check https://status.plaid.com and run the command again later: Items already handled stay handled."
+			return "The server at the provider's base_url (" + data.baseURL + ") kept failing" + afterRetries + ". Check that server, then run the command again: Items already handled stay handled."
 		}
 		return ""
 	}
@@ -53,7 +62,7 @@ func nextStep(err error, env plaid.Environment) string {
 		return "Nothing could be reached at the provider's base_url (" + envBaseURL + "): check that it is right and that its server is running, then run the command again."
 	}
 	if errors.As(err, &te) {
-		return "No answer came back after every retry. Check the network and the provider's base_url (" + envBaseURL + "); then run the command again: Items already handled stay handled."
+		return "No answer came back" + afterRetries + ". Check the network and the provider's base_url (" + envBaseURL + "); then run the command again: Items already handled stay handled."
 	}
 	var ue *plaid.UnexpectedResponseError
 	var re *plaid.RedirectError
@@ -64,8 +73,36 @@ func nextStep(err error, env plaid.Environment) string {
 }
 
 // addPlaidError appends an error diagnostic for a failed Plaid call.
-func addPlaidError(diags *diag.Diagnostics, summary, attempted string, err error, env plaid.Environment) {
-	diags.AddError(summary, describePlaidError(attempted, err, env))
+func addPlaidError(diags *diag.Diagnostics, summary, attempted string, err error, data *providerData) {
+	if stopped(err) {
+		diags.Append(interruptedDiagnostic(attempted))
+		return
+	}
+	diags.AddError(summary, describePlaidError(attempted, err, data))
+}
+
+// stopped reports whether a call ended because Terraform stopped the
+// provider (Ctrl-C): the call was cancelled, not answered.
+// A creating call whose outcome is unknown keeps its own guidance.
+func stopped(err error) bool {
+	var oe *plaid.OutcomeUnknownError
+	return errors.Is(err, context.Canceled) && !errors.As(err, &oe)
+}
+
+// interruptedDiagnostic is the one line an operation cut short by Ctrl-C
+// shows. Whether the request was never sent or its answer did not come
+// within the grace period, state keeps what it had, and the next run
+// settles it (an Item removed meanwhile answers ITEM_NOT_FOUND).
+func interruptedDiagnostic(attempted string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Interrupted: "+attempted+" stopped before Plaid answered; run the command again to finish", "")
+}
+
+// sentence turns an error, whose text starts in lower case as Go errors
+// do, into a sentence that starts a diagnostic.
+func sentence(err error) string {
+	s := err.Error()
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:] + "."
 }
 
 // outcomeUnknownStep is the way out after a creating call that may have

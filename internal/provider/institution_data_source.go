@@ -84,7 +84,7 @@ func (d *institutionDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	if err != nil {
-		addPlaidError(&resp.Diagnostics, "Could Not Read the Plaid Institution", "Reading institution "+id+" with /institutions/get_by_id", err, d.data.environment)
+		addPlaidError(&resp.Diagnostics, "Could Not Read the Plaid Institution", "Reading institution "+id+" with /institutions/get_by_id", err, d.data)
 		return
 	}
 	countryList, d1 := types.ListValueFrom(ctx, types.StringType, countries)

@@ -42,7 +42,7 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 	}
 	tokenEnv, err := plaid.ParseToken(plaid.AccessToken, token.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", err.Error()+".")
+		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", sentence(err))
 		return
 	}
 	if tokenEnv != env {
@@ -51,10 +51,14 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 	}
 }
 
-// itemGoneWarning tells the user why a resource left state on refresh.
+// itemGoneWarning tells the user why a resource left state on refresh,
+// and what the plan on screen does about it: an Item whose token or key is
+// still in the configuration is planned to be adopted (or, in the sandbox,
+// created) again, which cannot work for an adopted Item.
 func itemGoneWarning(itemID string) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
-		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state; plan again to see what Terraform will do.", itemID))
+		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state. "+
+			"While its token stays in the configuration, this plan adopts it again and the apply fails: remove that token (or its key in a for_each map) from the configuration. A plaid_sandbox_item is created anew instead.", itemID))
 }
 
 // webhookAttribute is the webhook of a resource: set, changed or cleared
@@ -111,10 +115,10 @@ func refreshItem(ctx context.Context, data *providerData, token string, fields *
 		return true, diags
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
 		diags.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",
-			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", err, data.environment))
+			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", itemID, err, data))
 		return false, diags
 	case err != nil:
-		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data.environment)
+		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data)
 		return false, diags
 	}
 	diags.Append(fields.fillKeepingClearedWebhook(ctx, &got.Item, fields.Webhook)...)
@@ -142,8 +146,13 @@ func syncWebhook(ctx context.Context, data *providerData, token string, configur
 	}
 	resp, err := data.client.UpdateWebhook(ctx, token, arg)
 	if err != nil {
+		attempted := "Setting the webhook of Item " + it.ItemID + " with /item/webhook/update"
+		if stopped(err) {
+			diags.Append(interruptedDiagnostic(attempted))
+			return false, diags
+		}
 		diags.Append(diag.NewAttributeErrorDiagnostic(path.Root("webhook"), "Could Not Update the Item's Webhook",
-			describePlaidError("Setting the webhook of Item "+it.ItemID+" with /item/webhook/update", err, data.environment)))
+			describePlaidError(attempted, err, data)))
 		return false, diags
 	}
 	*it = resp.Item

@@ -95,7 +95,7 @@ func (d *itemDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			fmt.Sprintf("Reading the Item with /item/get failed: %s.\n\nThe Item was removed, or its owner revoked access. Remove this data source, or give it the token of a live Item.", err))
 		return
 	case err != nil:
-		resp.Diagnostics.Append(adoptionFailed(err, d.data.environment)...)
+		resp.Diagnostics.Append(tokenRefused("Could Not Read the Plaid Item", "Reading the Item with /item/get", err, d.data)...)
 		return
 	}
 	resp.Diagnostics.Append(cfg.fill(ctx, &got.Item)...)

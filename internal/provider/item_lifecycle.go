@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -106,6 +109,12 @@ func updateManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if !p.AccessToken.Equal(s.AccessToken) {
+		resp.Diagnostics.Append(checkSameItem(ctx, data, p.AccessToken.ValueString(), &s.itemFields)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	resp.Diagnostics.Append(updateWebhookInPlace(ctx, data, p.AccessToken.ValueString(), &p.itemFields, &s.itemFields)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -125,4 +134,23 @@ func deleteManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	defer cancel()
 
 	resp.Diagnostics.Append(removeItem(ctx, data, m.AccessToken.ValueString(), m.ItemID.ValueString(), m.RemovalMethod, m.RemovalReasonCode, m.RemovalReasonNote)...)
+}
+
+// checkSameItem is apply's check of a token changed in place: it must
+// belong to the Item in state. Anything else is refused, and nothing is
+// removed: the plan may have been made before the token was known.
+func checkSameItem(ctx context.Context, data *providerData, token string, state *itemFields) diag.Diagnostics {
+	itemID := state.ItemID.ValueString()
+	got, err := data.client.GetItem(ctx, token)
+	if err != nil {
+		return tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, data)
+	}
+	var diags diag.Diagnostics
+	if got.Item.ItemID != itemID {
+		diags.AddAttributeError(path.Root("access_token"), "Access Token of Another Item",
+			fmt.Sprintf("The new access token belongs to Item %s, not to Item %s that this resource manages, so it cannot update the resource in place. Nothing was changed or removed. "+
+				"Put Item %s's current token in the configuration; or, to manage Item %s instead, plan again now that the token is known: the plan then shows the replacement, which removes Item %s at Plaid.",
+				got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID))
+	}
+	return diags
 }

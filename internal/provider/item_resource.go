@@ -2,15 +2,15 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -50,9 +50,10 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		Required:  true,
 		Sensitive: true,
 		MarkdownDescription: "The Item's access token (`access-sandbox-...` or `access-production-...`), issued in the provider's `environment`. " +
-			"Creating the resource checks the token with `/item/get` and records the Item; nothing is created at Plaid. Changing it replaces the resource, which removes the old Item.",
-		Validators:    []validator.String{accessTokenFormat()},
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			"Creating the resource checks the token with `/item/get` and records the Item; nothing is created at Plaid. " +
+			"A new token for the same Item (after `/item/access_token/invalidate`) updates the resource in place: the plan checks it with `/item/get` when it is known, and apply checks again and refuses a token of another Item. " +
+			"A token of another Item plans a replacement, with a warning: the old Item is removed at Plaid, for good.",
+		Validators: []validator.String{accessTokenFormat()},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Brings an existing Plaid Item under Terraform through its access token, and removes the Item on destroy with `/item/remove`, or with `/item/products/terminate` when `removal_method = \"terminate\"`. " +
@@ -77,6 +78,70 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("access_token"), &token)...)
 	checkTokenEnvironment(token, r.data.environment, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		refuseReplacementBySameToken(ctx, req, resp)
+		return
+	}
+	var prior itemResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	itemID := prior.ItemID.ValueString()
+	// Told to the create half of a replacement, should Terraform plan one
+	// (see refuseReplacementBySameToken).
+	marker, _ := json.Marshal(itemID)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, marker)...)
+	if token.IsUnknown() || token.Equal(prior.AccessToken) {
+		return // a token known only at apply is checked there (see checkSameItem)
+	}
+	got, err := r.data.client.GetItem(ctx, token.ValueString())
+	if err != nil {
+		// A warning, not an error: this plan may be the refresh that
+		// terraform destroy makes first, which an error would block. The
+		// update's own check (checkSameItem) fails the apply.
+		for _, d := range tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, r.data) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), d.Summary(), d.Detail()+"\n\nApplying this plan will fail at this check; nothing is removed.")
+		}
+		return
+	}
+	if got.Item.ItemID == itemID {
+		return // the same Item under a rotated token: an update in place
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("access_token"))
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, nil)...)
+	resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), "Replacing an Adopted Item Removes It at Plaid",
+		fmt.Sprintf("The new access token belongs to Item %s, not to Item %s that this resource manages. Applying this plan removes Item %s at Plaid (with the removal_method call), for good: Terraform cannot create an adopted Item again. Then it adopts Item %s.\n\n"+
+			"If Item %s must live on, forget it first: terraform state list -id=%s prints this resource's address, then terraform state rm '<address>'.",
+			got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID, itemID))
+}
+
+// replacedItemKey is the private-state key under which the plan of an
+// existing plaid_item records its item_id. When Terraform then replaces the
+// resource anyway (-replace, replace_triggered_by), it plans the create half
+// with a null prior state and this plan's private state, which is how that
+// plan can tell it apart from a new resource.
+const replacedItemKey = "replaced_item_id"
+
+// refuseReplacementBySameToken fails the plan of a replacement that would
+// remove the Item at Plaid and then adopt the same token again, which Plaid
+// must refuse: the Item is gone, and Terraform cannot create it. A warning
+// would not do: Terraform drops the warnings of this second plan. A
+// replacement for another Item's token clears the key (ModifyPlan).
+func refuseReplacementBySameToken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	raw, diags := req.Private.GetKey(ctx, replacedItemKey)
+	resp.Diagnostics.Append(diags...)
+	var itemID string
+	if len(raw) == 0 || json.Unmarshal(raw, &itemID) != nil || itemID == "" {
+		return
+	}
+	resp.Diagnostics.AddError("Replacing an Adopted Item Cannot Work",
+		fmt.Sprintf("This plan replaces the resource for Item %s (-replace or replace_triggered_by): destroy would remove Item %s at Plaid, for good, and the create that follows would adopt the same access token, which Plaid then refuses. Terraform cannot create an adopted Item again.\n\n"+
+			"Drop -replace (or replace_triggered_by) for this resource. To remove the Item, take the resource out of the configuration and apply; to stop managing it without removing it, terraform state rm it.",
+			itemID, itemID))
 }
 
 func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -94,7 +159,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	token := plan.AccessToken.ValueString()
 	got, err := r.data.client.GetItem(ctx, token)
 	if err != nil {
-		resp.Diagnostics.Append(adoptionFailed(err, r.data.environment)...)
+		resp.Diagnostics.Append(tokenRefused("Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, r.data)...)
 		return
 	}
 	configuredWebhook := plan.Webhook
@@ -126,8 +191,13 @@ func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 func (r *itemResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	token, err := parseImportID(req.ID, osEnv)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", err.Error()+".\n\nExamples: terraform import plaid_item.example env:PLAID_ACCESS_TOKEN, or an import block with id = \"env:PLAID_ACCESS_TOKEN\".")
+		resp.Diagnostics.AddError("Invalid Import ID", sentence(err)+"\n\nExamples: terraform import plaid_item.example env:PLAID_ACCESS_TOKEN, or an import block with id = \"env:PLAID_ACCESS_TOKEN\".")
 		return
+	}
+	if !strings.HasPrefix(strings.TrimSpace(req.ID), importFromEnvPrefix) {
+		resp.Diagnostics.AddWarning("Import ID Holds the Access Token",
+			"Terraform prints import IDs in its output and logs, even when they come from a sensitive variable, so this access token may now be in your terminal, CI logs or TF_LOG output. "+
+				"Import with env:NAME instead, with the token in the environment variable NAME: terraform import ADDRESS env:PLAID_ACCESS_TOKEN, or id = \"env:PLAID_ACCESS_TOKEN\" in an import block.")
 	}
 	if r.data != nil {
 		checkTokenEnvironment(types.StringValue(token), r.data.environment, &resp.Diagnostics)
@@ -138,18 +208,24 @@ func (r *itemResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("access_token"), token)...)
 }
 
-// adoptionFailed explains why /item/get refused a token being adopted.
-func adoptionFailed(err error, env plaid.Environment) diag.Diagnostics {
+// tokenRefused explains why /item/get refused a token from the
+// configuration; attempted says what for (adopting, reading), and failure
+// is the summary of any other error.
+func tokenRefused(failure, attempted string, err error, data *providerData) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		where := string(data.environment)
+		if !data.sendsToPlaid() {
+			where += " at the provider's base_url, " + data.baseURL + " (check that this is the server that issued the token)"
+		}
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Rejected the Access Token",
-			fmt.Sprintf("Adopting the Item with /item/get failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", err, env))
+			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", attempted, err, where))
 	case plaid.IsItemNotFound(err):
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Already Removed",
-			fmt.Sprintf("Adopting the Item with /item/get failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", err))
+			fmt.Sprintf("%s failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", attempted, err))
 	default:
-		addPlaidError(&diags, "Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, env)
+		addPlaidError(&diags, failure, attempted, err, data)
 	}
 	return diags
 }

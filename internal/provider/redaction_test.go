@@ -94,8 +94,8 @@ func FuzzEchoedSecretsStayOutOfDiagnostics(f *testing.F) {
 		_, err = client.GetItem(ctx, echoAccessToken)
 		if err != nil {
 			shown.WriteString(err.Error() + "\n")
-			diags.Append(adoptionFailed(err, plaid.Sandbox)...)
-			shown.WriteString(describePlaidError("Reading", err, plaid.Sandbox) + "\n")
+			diags.Append(tokenRefused("Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, data)...)
+			shown.WriteString(describePlaidError("Reading", err, data) + "\n")
 		}
 		for _, d := range diags {
 			shown.WriteString(d.Summary() + "\n" + d.Detail() + "\n")
@@ -191,9 +191,9 @@ func TestDescribePlaidError_adviceFitsTheCause(t *testing.T) {
 		want, not string
 	}{
 		"creating call may have gone through": {createErr, "GET /emulator/items", "kept failing"},
-		"redirect":                            {redirectErr, "127.0.0.2", "after every retry"},
+		"redirect":                            {redirectErr, "127.0.0.2", "retries"},
 	} {
-		text := describePlaidError("Doing it", tc.err, plaid.Sandbox)
+		text := describePlaidError("Doing it", tc.err, &providerData{environment: plaid.Sandbox, baseURL: srv.URL, maxRetries: 3})
 		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
 			t.Errorf("%s: want %q and not %q in:\n%s", name, tc.want, tc.not, text)
 		}

@@ -49,8 +49,9 @@ func removalReasonAttributes() map[string]schema.Attribute {
 // removeItem removes an Item with the call removal_method picks
 // (/item/remove unless it says terminate), treating ITEM_NOT_FOUND as
 // success: the Item is gone, whether it was removed earlier, revoked by its
-// owner, or removed by a first attempt whose answer was lost. Any other
-// error, including INVALID_ACCESS_TOKEN, leaves the resource in state.
+// owner, or removed by a first attempt whose answer was lost. That case gets
+// a warning, so that a teardown's output counts the Items already gone. Any
+// other error, including INVALID_ACCESS_TOKEN, leaves the resource in state.
 func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, method, code, note types.String) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m := removalMethodOf(method)
@@ -63,25 +64,33 @@ func removeItem(ctx context.Context, data *providerData, accessToken, itemID str
 		tflog.Info(ctx, "Removed Plaid Item", map[string]any{"request_id": resp.RequestID})
 	case plaid.IsItemNotFound(err):
 		tflog.Info(ctx, "Plaid Item was already removed; nothing to do", map[string]any{"error": err.Error()})
+		diags.AddWarning("Plaid Item Already Gone",
+			fmt.Sprintf("Item %s was already removed when destroy reached it: %s answered ITEM_NOT_FOUND (%s). It was removed outside Terraform, revoked by its owner, or removed by an earlier attempt whose answer was lost. It leaves state; nothing else to do.", itemID, m.path, err))
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
 		diags.AddError("Plaid Rejected the Access Token: the Item May Still Exist",
-			invalidTokenDetail("Removing Item "+itemID+" with "+m.path, err, data.environment))
+			invalidTokenDetail("Removing Item "+itemID+" with "+m.path, itemID, err, data))
 	default:
-		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with "+m.path, err, data.environment)
+		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with "+m.path, err, data)
 	}
 	return diags
 }
 
 // invalidTokenDetail explains INVALID_ACCESS_TOKEN for an Item in state:
-// why it is not proof of removal, and the ways out.
-func invalidTokenDetail(attempted string, err error, env plaid.Environment) string {
+// why it is not proof of removal, and the ways out. Each command works for
+// an instance of count or for_each too: a removed block does not (Terraform
+// refuses instance keys in it), so it is offered for whole resources only.
+func invalidTokenDetail(attempted, itemID string, err error, data *providerData) string {
 	return plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
 		"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
 		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
 		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
-		"What to do: fix the provider's environment or credentials if they are wrong. If the token was rotated, remove the Item with its new token "+
-		"(`terraform state rm` this resource, `terraform import` it with `env:VARIABLE` holding the new token, then destroy again). "+
-		"If you know the Item is gone, or want Terraform to stop managing it without removing it, add a removed block:\n\n"+
-		"  removed {\n    from = <this resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }",
-		attempted, err, env))
+		"What to do:\n"+
+		"- Wrong environment or credentials: fix the provider's environment, client_id or secret, and run the command again.\n"+
+		"- Rotated token: put the new token in the configuration and run terraform apply, which updates the resource in place; then destroy removes the Item with it.\n"+
+		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
+		"    terraform state list -id=%s\n"+
+		"    terraform state rm '<address>'\n"+
+		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE.\n"+
+		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } does the same from configuration.",
+		attempted, err, data.environment, itemID))
 }

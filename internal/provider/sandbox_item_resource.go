@@ -153,12 +153,12 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	publicToken, err := r.data.client.CreateSandboxPublicToken(ctx, create)
 	if err != nil {
-		addPlaidError(&resp.Diagnostics, "Could Not Create the Sandbox Item", "Creating a sandbox Item at "+create.InstitutionID+" with /sandbox/public_token/create", err, r.data.environment)
+		addPlaidError(&resp.Diagnostics, "Could Not Create the Sandbox Item", "Creating a sandbox Item at "+create.InstitutionID+" with /sandbox/public_token/create", err, r.data)
 		return
 	}
 	exchanged, err := r.data.client.ExchangePublicToken(ctx, publicToken)
 	if err != nil {
-		addPlaidError(&resp.Diagnostics, "Could Not Exchange the Sandbox Public Token", "Exchanging the new Item's public token with /item/public_token/exchange", err, r.data.environment)
+		addPlaidError(&resp.Diagnostics, "Could Not Exchange the Sandbox Public Token", "Exchanging the new Item's public token with /item/public_token/exchange", err, r.data)
 		return
 	}
 	tflog.Info(ctx, "Created sandbox Item", map[string]any{"item_id": exchanged.ItemID, "request_id": exchanged.RequestID})
@@ -171,7 +171,7 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 	got, err := r.data.client.GetItem(ctx, exchanged.AccessToken)
 	if err != nil {
 		plan.setUnknownToNull(exchanged.ItemID)
-		addPlaidError(&resp.Diagnostics, "Could Not Read the New Sandbox Item", "Reading the new Item "+exchanged.ItemID+" with /item/get", err, r.data.environment)
+		addPlaidError(&resp.Diagnostics, "Could Not Read the New Sandbox Item", "Reading the new Item "+exchanged.ItemID+" with /item/get", err, r.data)
 	} else {
 		resp.Diagnostics.Append(plan.fillKeepingClearedWebhook(ctx, &got.Item, configuredWebhook)...)
 	}

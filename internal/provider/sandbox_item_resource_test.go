@@ -188,6 +188,7 @@ func TestAccPlanTimeErrors_sandboxAndDataSources(t *testing.T) {
 		"bad webhook":                {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { webhook = "ftp://x" }`, true, `Invalid Webhook URL`},
 		"unknown institution":        {tg.ProviderConfig() + `data "plaid_institution" "x" { institution_id = "ins_0" }`, false, `No Such Plaid Institution`},
 		"data source, removed item":  {tg.ProviderConfig() + `data "plaid_item" "x" { access_token = var.plaid_token }`, false, `Plaid Item No Longer Exists`},
+		"data source, unknown token": {tg.ProviderConfig() + `data "plaid_item" "x" { access_token = "access-sandbox-00000000-0000-0000-0000-000000000000" }`, false, `Plaid Rejected the Access Token.*Reading the Item with /item/get failed`},
 		"unknown sandbox product":    {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { initial_products = ["telepathy"] }`, true, `initial_products.*transactions`},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -13,9 +13,15 @@ import (
 // acceptance tests run, so that both exercise the same wrapping.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return &redactingServer{ProviderServer: &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}}
+		stopping, stop := context.WithCancel(context.Background())
+		return &redactingServer{ProviderServer: &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())(), stopping: stopping, stop: stop}}
 	}
 }
+
+// StopGracePeriod is how long a request already sent to Plaid may still
+// wait for its answer after Terraform stops the provider (Ctrl-C). The docs
+// (templates/index.md.tmpl) state it.
+const StopGracePeriod = 10 * time.Second
 
 // releasingServer works around the framework keeping every RPC's context
 // alive until StopProvider. Its proto6server registers a cancel function for
@@ -31,55 +37,78 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 // function, but that now reaches a few hundred bytes. Only the RPCs Terraform
 // makes once per resource instance are wrapped; the others are made a handful
 // of times per run.
+//
+// The wrapper also carries the graceful stop. When Terraform is interrupted
+// it calls StopProvider; the framework then cancels the RPCs in flight, but
+// not the ones Terraform starts after. stopping ends at StopProvider and
+// cancels every wrapped RPC, those in flight and those to come, so that no
+// new request or retry starts; the client lets a request already sent
+// receive its answer for StopGracePeriod (plaid.Config.AnswerGrace).
 type releasingServer struct {
 	tfprotov6.ProviderServer
+	stopping context.Context
+	stop     context.CancelFunc
 }
 
-// withReleasedContext runs one RPC on an rpcContext and releases it after.
-func withReleasedContext[Req, Resp any](ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
+// StopProvider marks the provider as stopping, then lets the framework
+// cancel what it tracks.
+func (s *releasingServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	s.stop()
+	return s.ProviderServer.StopProvider(ctx, req)
+}
+
+// withReleasedContext runs one RPC on an rpcContext, cancelled when the
+// provider stops, and releases it after.
+func withReleasedContext[Req, Resp any](s *releasingServer, ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if s.stopping.Err() != nil {
+		cancel() // stopped already: the RPC starts nothing at Plaid
+	}
+	defer context.AfterFunc(s.stopping, cancel)()
 	rc := newRPCContext(ctx)
 	defer rc.release()
 	return rpc(rc, req)
 }
 
 func (s *releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.ValidateResourceConfig)
 }
 
 func (s *releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.ValidateDataResourceConfig)
 }
 
 func (s *releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.UpgradeResourceState)
 }
 
 func (s *releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.UpgradeResourceIdentity)
 }
 
 func (s *releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ReadResource)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.ReadResource)
 }
 
 func (s *releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.ApplyResourceChange)
 }
 
 func (s *releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ImportResourceState)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.ImportResourceState)
 }
 
 func (s *releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.MoveResourceState)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.MoveResourceState)
 }
 
 func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return withReleasedContext(ctx, req, s.ProviderServer.ReadDataSource)
+	return withReleasedContext(s, ctx, req, s.ProviderServer.ReadDataSource)
 }
 
 // rpcContext is the RPC's context while the RPC runs, and an empty, cancelled

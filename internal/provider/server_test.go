@@ -89,3 +89,55 @@ func TestFrameworkServer_keepsFinishedRPCsAlive(t *testing.T) {
 		t.Errorf("%d of %d finished RPCs' contexts were collected: the framework has stopped keeping them; remove releasingServer", got, n)
 	}
 }
+
+// ctxRecorder is a ProviderServer whose ReadResource hands its context to
+// the test and waits to be let go.
+type ctxRecorder struct {
+	tfprotov6.ProviderServer
+	seen    chan context.Context
+	release chan struct{}
+}
+
+func (r *ctxRecorder) ReadResource(ctx context.Context, _ *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	r.seen <- ctx
+	<-r.release
+	return &tfprotov6.ReadResourceResponse{}, nil
+}
+
+func (r *ctxRecorder) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	return &tfprotov6.StopProviderResponse{}, nil
+}
+
+// StopProvider cancels the RPCs in flight and every RPC started after it,
+// which the framework alone does not: Terraform may still start operations
+// after an interrupt, and those must not send new requests to Plaid.
+func TestReleasingServer_stopCancelsInFlightAndLaterRPCs(t *testing.T) {
+	stopping, stop := context.WithCancel(context.Background())
+	inner := &ctxRecorder{seen: make(chan context.Context, 2), release: make(chan struct{})}
+	s := &releasingServer{ProviderServer: inner, stopping: stopping, stop: stop}
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = s.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{})
+	}()
+	inFlight := <-inner.seen
+	if inFlight.Err() != nil {
+		t.Fatalf("before StopProvider the RPC's context is already done: %v", inFlight.Err())
+	}
+	if _, err := s.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-inFlight.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("StopProvider did not cancel the RPC in flight")
+	}
+	close(inner.release)
+	<-done
+
+	go func() { _, _ = s.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{}) }()
+	if later := <-inner.seen; !errors.Is(later.Err(), context.Canceled) {
+		t.Errorf("an RPC started after StopProvider runs on a live context (Err = %v)", later.Err())
+	}
+}

@@ -34,7 +34,7 @@ func environmentName() validator.String {
 		description: "must be sandbox or production",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
 			if _, err := plaid.ParseEnvironment(s); err != nil {
-				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Environment", err.Error()+".")
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Environment", sentence(err))
 			}
 		},
 	}
@@ -46,7 +46,7 @@ func baseURL() validator.String {
 		description: "must be an http or https URL with no path",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
 			if err := checkBaseURL(s); err != nil {
-				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Base URL", err.Error()+".")
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Base URL", sentence(err))
 			}
 		},
 	}
@@ -71,7 +71,7 @@ func accessTokenFormat() validator.String {
 		description: "must be a Plaid access token: access-sandbox-... or access-production-...",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
 			if _, err := plaid.ParseToken(plaid.AccessToken, s); err != nil {
-				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Access Token", err.Error()+".")
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Plaid Access Token", sentence(err))
 			}
 		},
 	}

@@ -3,5 +3,6 @@
 export PLAID_ACCESS_TOKEN="access-sandbox-..."
 terraform import plaid_item.example env:PLAID_ACCESS_TOKEN
 
-# The token itself is accepted too, but Terraform prints import IDs in clear text:
+# The token itself is accepted too, with a warning: Terraform prints import IDs
+# in clear text, even when they come from a sensitive variable.
 terraform import plaid_item.example "$PLAID_ACCESS_TOKEN"

@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// The advice fits the provider: no "after N retries" when retries are off,
+// and Plaid's status page only when requests go to Plaid.
+func TestNextStep_fitsRetriesAndBaseURL(t *testing.T) {
+	maintenance := &plaid.Error{HTTPStatus: 503, ErrorType: "API_ERROR", ErrorCode: "PLANNED_MAINTENANCE"}
+	limited := &plaid.Error{HTTPStatus: 429, ErrorType: "RATE_LIMIT_EXCEEDED", ErrorCode: "RATE_LIMIT"}
+	for _, tc := range []struct {
+		name        string
+		data        providerData
+		err         error
+		want, never []string
+	}{
+		{"plaid, retries", providerData{environment: plaid.Sandbox, baseURL: "https://sandbox.plaid.com", maxRetries: 10}, maintenance,
+			[]string{"status.plaid.com", "after 10 retries"}, nil},
+		{"emulator, no retries", providerData{environment: plaid.Sandbox, baseURL: "http://127.0.0.1:8080", maxRetries: 0}, maintenance,
+			[]string{"http://127.0.0.1:8080"}, []string{"status.plaid.com", "retr"}},
+		{"rate limit, no retries", providerData{environment: plaid.Sandbox, baseURL: "https://sandbox.plaid.com"}, limited,
+			[]string{"requests_per_minute"}, []string{"after every retry", "after 0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := nextStep(tc.err, &tc.data)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("advice %q does not contain %q", got, w)
+				}
+			}
+			for _, n := range tc.never {
+				if strings.Contains(got, n) {
+					t.Errorf("advice %q contains %q", got, n)
+				}
+			}
+		})
+	}
+}
+
+// A call cut short by Ctrl-C is one line, whatever wraps the cancellation;
+// a creating call whose outcome is unknown keeps its own guidance.
+func TestAddPlaidError_interruptedIsOneLine(t *testing.T) {
+	for _, err := range []error{
+		fmt.Errorf("POST /item/remove: %w", context.Canceled),
+		fmt.Errorf("POST /item/remove: stopped while waiting to retry: %w", context.Canceled),
+	} {
+		diags := newDiags()
+		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item it-1 with /item/remove", err, &providerData{})
+		if len(diags) != 1 || diags[0].Detail() != "" || strings.Contains(diags[0].Summary(), "\n") ||
+			!strings.HasPrefix(diags[0].Summary(), "Interrupted: Removing Item it-1 with /item/remove") {
+			t.Errorf("for %v: %v", err, diags)
+		}
+	}
+	unknown := &plaid.OutcomeUnknownError{Path: "/sandbox/public_token/create", Creates: "a sandbox Item", Err: fmt.Errorf("POST x: %w", context.Canceled)}
+	diags := newDiags()
+	addPlaidError(&diags, "Could Not Create the Sandbox Item", "Creating a sandbox Item", unknown, &providerData{})
+	if len(diags) != 1 || strings.HasPrefix(diags[0].Summary(), "Interrupted") || !strings.Contains(diags[0].Detail(), "did not send the request again") {
+		t.Errorf("an interrupted create whose outcome is unknown: %v", diags)
+	}
+}
+
+func newDiags() diag.Diagnostics { return nil }

@@ -1,0 +1,120 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+)
+
+// A rotated token put in the configuration updates the resource in place:
+// the plan checks it with /item/get, nothing is removed, and the destroy
+// that follows removes the Item with its new token. A token of another
+// Item plans a replacement, which removes the old Item with its new token.
+func TestAccItem_rotatedTokenUpdatesInPlace(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	item := tg.NewItem(t)
+	config := itemConfig(tg, tokenVar, "")
+	var rotated string
+	other := e.Seed(emulator.SeedOptions{})
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy:             tg.CheckItemsRemoved("plaid_item"),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					var err error
+					if rotated, err = e.Rotate(item.ItemID); err != nil {
+						t.Fatal(err)
+					}
+					tg.UseToken(t, rotated)
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("plaid_item.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("item_id"), knownvalue.StringExact(item.ItemID)),
+				},
+			},
+			{
+				PreConfig: func() {
+					if st := e.Item(item.ItemID); st.Removed {
+						t.Fatalf("the in-place token change removed the Item: %+v", st)
+					}
+					tg.UseToken(t, other.AccessToken)
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("plaid_item.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("plaid_item.test", tfjsonpath.New("item_id"), knownvalue.StringExact(other.ItemID)),
+				},
+			},
+		},
+	})
+	if st := e.Item(item.ItemID); !st.Removed || st.RemoveCount != 1 {
+		t.Errorf("the replacement should have removed the Item once, with its new token: %+v", st)
+	}
+}
+
+// A token known only at apply is checked there: one of another Item is
+// refused, and nothing is removed. (The check in ModifyPlan turns the
+// apply-time plan into a replacement, which Terraform itself refuses as
+// inconsistent with the plan the user approved; Update's own check,
+// checkSameItem, is the guard behind it.)
+func TestAccItem_applyRefusesTokenOfAnotherItem(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	item := tg.NewItem(t)
+	other := e.Seed(emulator.SeedOptions{})
+	// The token joined to an empty piece of an id that terraform_data gets
+	// anew on every apply: unknown until apply. The token itself never
+	// passes through terraform_data, whose values Terraform logs.
+	unknownAtPlan := func(token string) string {
+		return tg.ProviderConfig() + `
+resource "terraform_data" "later" {
+  triggers_replace = [timestamp()]
+}
+
+resource "plaid_item" "test" {
+  access_token = "${` + token + `}${substr(terraform_data.later.id, 0, 0)}"
+}
+`
+	}
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: itemConfig(tg, tokenVar, "")},
+			{
+				PreConfig:   func() { tg.UseToken(t, other.AccessToken) },
+				Config:      unknownAtPlan(tokenVar),
+				ExpectError: regexp.MustCompile(`(?s)inconsistent final plan|Access Token of Another Item`),
+			},
+			{
+				// Cleanup: the resource's own token removes its Item.
+				PreConfig: func() { tg.UseToken(t, item.AccessToken) },
+				Config:    itemConfig(tg, tokenVar, ""),
+			},
+		},
+	})
+	if st := e.Item(other.ItemID); st.Removed {
+		t.Errorf("the other Item was removed: %+v", st)
+	}
+	if st := e.Item(item.ItemID); st.RemoveCount != 1 {
+		t.Errorf("the managed Item should be removed once, at the end: %+v", st)
+	}
+}
