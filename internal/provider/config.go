@@ -163,15 +163,21 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 
 // checkBaseURL accepts an absolute http(s) URL with a host and no path,
 // query or credentials: requests are sent to base_url + "/item/get". Its
-// errors quote the URL only when it cannot hold credentials.
+// errors quote the scheme and host at most: the rest (userinfo, path, query,
+// fragment, or an unparsable remainder) may hold a secret, and at plan time
+// the secret is not yet registered with the redactor.
 func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
 	shown := func() string {
-		if strings.Contains(raw, "@") {
+		if err != nil || strings.Contains(raw, "@") {
 			return "base_url"
 		}
-		return fmt.Sprintf("%q", plaid.Redact(raw))
+		quoted := u.Scheme + "://" + u.Host
+		if quoted != raw {
+			quoted += "/…"
+		}
+		return fmt.Sprintf("%q", plaid.Redact(quoted))
 	}
-	u, err := url.Parse(raw)
 	switch {
 	case err == nil && u.User != nil:
 		return fmt.Errorf("the base URL must not contain credentials (a user name or password before @); use client_id and secret")
