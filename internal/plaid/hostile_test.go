@@ -551,3 +551,27 @@ func TestClient_creatingCallCancelledInFlight(t *testing.T) {
 		t.Errorf("err = %v, want an OutcomeUnknownError wrapping context.Canceled", err)
 	}
 }
+
+// The item_id of an exchange becomes the resource's id, which Terraform
+// prints in clear ("Creation complete [id=…]"): an answer whose item_id
+// echoes the secret or a token is refused, as /item/get's is.
+func TestClient_exchangeRefusesAnItemIDCarryingASecret(t *testing.T) {
+	for name, itemID := range map[string]string{"secret": hostileSecret, "token": hostileToken, "secret upper": strings.ToUpper(hostileSecret)} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				body, _ := json.Marshal(map[string]string{"access_token": "access-sandbox-9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", "item_id": itemID, "request_id": "r"})
+				_, _ = w.Write(body)
+			}))
+			defer srv.Close()
+			got, err := newHostileClient(t, srv.URL, 0).ExchangePublicToken(context.Background(), "public-sandbox-1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9")
+			var oe *OutcomeUnknownError
+			if !errors.As(err, &oe) {
+				t.Fatalf("ExchangePublicToken = %+v, %v; want an OutcomeUnknownError", got, err)
+			}
+			if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(itemID)) {
+				t.Errorf("the error repeats the item_id: %v", err)
+			}
+		})
+	}
+}
