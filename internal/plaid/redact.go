@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -143,17 +144,17 @@ func Redact(s string) string {
 		label := string(view.text[m[2]:m[3]]) + "-" + string(view.text[m[4]:m[5]]) + "-" + redactedMark
 		spans = append(spans, view.span(m[0], m[1], label))
 	}
+	// A registered value is also found with whitespace or invisible
+	// format characters (a line break, a zero-width space, a soft hyphen)
+	// put inside it: neither the secret nor a token has any, and the
+	// halves would otherwise show. Token shapes are not looked for this
+	// way, as the word after a token would then be taken for part of it.
+	squeezed, hasGaps := view.withoutGaps()
 	known.RLock()
 	for _, v := range known.values {
-		needle := []byte(v)
-		for from := 0; from < len(view.text); {
-			i := bytes.Index(view.text[from:], needle)
-			if i < 0 {
-				break
-			}
-			start := from + i
-			spans = append(spans, view.span(start, start+len(needle), redactedMark))
-			from = start + 1
+		spans = view.find(spans, []byte(v))
+		if hasGaps {
+			spans = squeezed.find(spans, []byte(v))
 		}
 	}
 	known.RUnlock()
@@ -205,6 +206,41 @@ type view struct {
 
 func (v view) span(start, end int, label string) redaction {
 	return redaction{start: v.from[start], end: v.to[end-1], label: label}
+}
+
+// find appends a span for each occurrence of needle in v.
+func (v view) find(spans []redaction, needle []byte) []redaction {
+	for from := 0; from < len(v.text); {
+		i := bytes.Index(v.text[from:], needle)
+		if i < 0 {
+			break
+		}
+		start := from + i
+		spans = append(spans, v.span(start, start+len(needle), redactedMark))
+		from = start + 1
+	}
+	return spans
+}
+
+// withoutGaps is v without whitespace and Unicode format characters
+// (category Cf: zero-width spaces and joiners, soft hyphens, bidi marks),
+// and whether it had any.
+func (v view) withoutGaps() (view, bool) {
+	out := view{text: make([]byte, 0, len(v.text)), from: make([]int, 0, len(v.text)), to: make([]int, 0, len(v.text))}
+	gaps := false
+	for i := 0; i < len(v.text); {
+		r, n := utf8.DecodeRune(v.text[i:])
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			gaps = true
+			i += n
+			continue
+		}
+		out.text = append(out.text, v.text[i:i+n]...)
+		out.from = append(out.from, v.from[i:i+n]...)
+		out.to = append(out.to, v.to[i:i+n]...)
+		i += n
+	}
+	return out, gaps
 }
 
 // decodedView undoes the encodings a server might wrap a secret in. It

@@ -156,3 +156,26 @@ func TestRememberTokensIn_readsNestedTokenSecretAndPasswordKeys(t *testing.T) {
 		t.Errorf("a value under another key was registered: %q", got)
 	}
 }
+
+// A server may cut a secret or token in two with a line break, a space or
+// an invisible character; neither half may show.
+func TestRedact_findsValuesCutByGaps(t *testing.T) {
+	registerFuzzSecrets()
+	for _, value := range []string{fuzzSecret, fuzzAccessToken} {
+		cut := len(value) * 2 / 3
+		first, second := value[:cut], value[cut:]
+		for name, gap := range map[string]string{"line break": "\n", "CRLF": "\r\n", "space": " ", "tab": "\t", "zero-width space": "\u200b", "soft hyphen": "\u00ad", "JSON-escaped zero-width space": `\u200b`} {
+			t.Run(name, func(t *testing.T) {
+				for _, text := range []string{first + gap + second, "message: " + first + gap + second + " end", strings.ToUpper(first) + gap + strings.ToUpper(second)} {
+					got := strings.ToLower(Redact(text))
+					if strings.Contains(got, strings.ToLower(second)) || strings.Contains(got, strings.ToLower(first[len(first)-8:])) {
+						t.Errorf("part of %q survived in %q", value, got)
+					}
+				}
+			})
+		}
+	}
+	if got := Redact("a line\nbreak and some words"); got != "a line\nbreak and some words" {
+		t.Errorf("ordinary text with gaps was changed: %q", got)
+	}
+}
