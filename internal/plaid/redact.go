@@ -222,15 +222,15 @@ func (v view) find(spans []redaction, needle []byte) []redaction {
 	return spans
 }
 
-// withoutGaps is v without whitespace and Unicode format characters
-// (category Cf: zero-width spaces and joiners, soft hyphens, bidi marks),
-// and whether it had any.
+// withoutGaps is v without whitespace, Unicode format characters
+// (category Cf: zero-width spaces and joiners, soft hyphens, bidi marks)
+// and invalid UTF-8 (or the U+FFFD it decodes to), and whether it had any.
 func (v view) withoutGaps() (view, bool) {
 	out := view{text: make([]byte, 0, len(v.text)), from: make([]int, 0, len(v.text)), to: make([]int, 0, len(v.text))}
 	gaps := false
 	for i := 0; i < len(v.text); {
 		r, n := utf8.DecodeRune(v.text[i:])
-		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
 			gaps = true
 			i += n
 			continue

@@ -164,7 +164,7 @@ func TestRedact_findsValuesCutByGaps(t *testing.T) {
 	for _, value := range []string{fuzzSecret, fuzzAccessToken} {
 		cut := len(value) * 2 / 3
 		first, second := value[:cut], value[cut:]
-		for name, gap := range map[string]string{"line break": "\n", "CRLF": "\r\n", "space": " ", "tab": "\t", "zero-width space": "\u200b", "soft hyphen": "\u00ad", "JSON-escaped zero-width space": `\u200b`} {
+		for name, gap := range map[string]string{"line break": "\n", "CRLF": "\r\n", "space": " ", "tab": "\t", "zero-width space": "\u200b", "soft hyphen": "\u00ad", "JSON-escaped zero-width space": `\u200b`, "invalid UTF-8": "\xff", "replacement character": "\ufffd"} {
 			t.Run(name, func(t *testing.T) {
 				for _, text := range []string{first + gap + second, "message: " + first + gap + second + " end", strings.ToUpper(first) + gap + strings.ToUpper(second)} {
 					got := strings.ToLower(Redact(text))
