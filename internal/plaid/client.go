@@ -96,11 +96,13 @@ func New(cfg Config) (*Client, error) {
 
 // CheckCredential reports whether a client ID or secret has characters no
 // Plaid credential has (whitespace or control characters, such as the
-// trailing newline of a value read with file()). The error never repeats
-// the value.
+// trailing newline of a value read with file(), or an invisible format
+// character such as the byte-order mark an editor puts at a file's start,
+// which Go would send and the redactor would then know only with it). The
+// error never repeats the value.
 func CheckCredential(value string) error {
 	for i, r := range value {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			where := "inside it"
 			switch {
 			case i == 0:

@@ -474,6 +474,8 @@ func TestNew_refusesCredentialsWithWhitespace(t *testing.T) {
 		"secret with a trailing newline": {BaseURL: "http://x", ClientID: "cid", Secret: hostileSecret + "\n"},
 		"client ID with a space":         {BaseURL: "http://x", ClientID: "c id", Secret: hostileSecret},
 		"secret with a tab":              {BaseURL: "http://x", ClientID: "cid", Secret: "\t" + hostileSecret},
+		"secret with a byte-order mark":  {BaseURL: "http://x", ClientID: "cid", Secret: "\ufeff" + hostileSecret},
+		"secret with a zero-width space": {BaseURL: "http://x", ClientID: "cid", Secret: hostileSecret + "\u200b"},
 	} {
 		_, err := New(cfg)
 		if err == nil || strings.Contains(err.Error(), hostileSecret) {
