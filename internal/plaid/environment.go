@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Environment is a Plaid API environment. Each has its own host, its own
@@ -29,7 +30,14 @@ func ParseEnvironment(name string) (Environment, error) {
 	case "development":
 		return "", ErrDevelopmentShutDown
 	}
-	return "", fmt.Errorf("%q is not a Plaid environment: use %q or %q", name, Sandbox, Production)
+	// A misspelt name is quoted; anything else is not, because it may be a
+	// credential set in the wrong variable (PLAID_ENV and PLAID_SECRET
+	// swapped), which the redactor does not know there.
+	shown := "this value"
+	if len(name) <= len("development") && strings.IndexFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		shown = fmt.Sprintf("%q", name)
+	}
+	return "", fmt.Errorf("%s is not a Plaid environment: use %q or %q", shown, Sandbox, Production)
 }
 
 // BaseURL is the public API host of the environment.

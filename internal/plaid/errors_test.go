@@ -107,3 +107,17 @@ func TestParseToken(t *testing.T) {
 		}
 	}
 }
+
+// A misspelt environment is quoted back; a value that may be a credential
+// set in the wrong variable (PLAID_ENV and PLAID_SECRET swapped) is not:
+// at plan time the redactor does not know it yet.
+func TestParseEnvironment_quotesOnlyWhatLooksLikeAName(t *testing.T) {
+	if _, err := ParseEnvironment("sandbx"); err == nil || !strings.Contains(err.Error(), `"sandbx"`) {
+		t.Errorf("a misspelt name: %v, want it quoted", err)
+	}
+	for _, v := range []string{"0f1e2d3c4b5a69788796a5b4c3d2e1", "Zq9NotYetRegistered", "sandbox-secret-1"} {
+		if _, err := ParseEnvironment(v); err == nil || strings.Contains(err.Error(), v) {
+			t.Errorf("ParseEnvironment(%q) = %v, want a refusal that does not repeat it", v, err)
+		}
+	}
+}
