@@ -556,9 +556,11 @@ func TestClient_creatingCallCancelledInFlight(t *testing.T) {
 
 // The item_id of an exchange becomes the resource's id, which Terraform
 // prints in clear ("Creation complete [id=…]"): an answer whose item_id
-// echoes the secret or a token is refused, as /item/get's is.
+// echoes the secret or a token, or carries characters that could rewrite
+// the terminal, is refused, as /item/get's is.
 func TestClient_exchangeRefusesAnItemIDCarryingASecret(t *testing.T) {
-	for name, itemID := range map[string]string{"secret": hostileSecret, "token": hostileToken, "secret upper": strings.ToUpper(hostileSecret)} {
+	for name, itemID := range map[string]string{"secret": hostileSecret, "token": hostileToken, "secret upper": strings.ToUpper(hostileSecret),
+		"terminal escape": "it\x1b[2J\x1b]0;pwned\x07", "line break": "it\nError: forged"} {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
@@ -573,6 +575,26 @@ func TestClient_exchangeRefusesAnItemIDCarryingASecret(t *testing.T) {
 			}
 			if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(itemID)) {
 				t.Errorf("the error repeats the item_id: %v", err)
+			}
+		})
+	}
+}
+
+// /item/get's item_id becomes the resource's id too (on adoption, import
+// and refresh), printed unfiltered in plans and diagnostics.
+func TestClient_getItemRefusesAnItemIDThatCouldRewriteTheTerminal(t *testing.T) {
+	for name, itemID := range map[string]string{"terminal escape": "it\x1b[2J", "line break": "it\nError: forged", "space": "it x", "non-ASCII": "it\u202e"} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				body, _ := json.Marshal(map[string]any{"item": map[string]string{"item_id": itemID}, "request_id": "r"})
+				_, _ = w.Write(body)
+			}))
+			defer srv.Close()
+			got, err := newHostileClient(t, srv.URL, 0).GetItem(context.Background(), hostileToken)
+			var ue *UnexpectedResponseError
+			if !errors.As(err, &ue) {
+				t.Fatalf("GetItem = %+v, %v; want an UnexpectedResponseError", got, err)
 			}
 		})
 	}

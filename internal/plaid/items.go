@@ -60,11 +60,27 @@ func (r *ItemResponse) check(path string) error {
 	if r.Item.ItemID == "" {
 		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of " + path + " has no item.item_id"}
 	}
-	if Redact(r.Item.ItemID) != r.Item.ItemID {
-		// It would become the resource's id, shown in every plan.
-		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item.item_id of the answer of " + path + " carries a token or the secret"}
+	if problem := itemIDProblem(r.Item.ItemID); problem != "" {
+		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item.item_id of the answer of " + path + " " + problem}
 	}
 	return nil
+}
+
+// itemIDProblem says what makes id unfit to be a resource id, or "". The id
+// is shown in every plan, in "Creation complete [id=…]" and in diagnostics,
+// unredacted and unfiltered: it must not carry a token or the secret, nor
+// characters that could rewrite the terminal (Plaid's are letters and
+// digits).
+func itemIDProblem(id string) string {
+	for _, r := range id {
+		if r <= ' ' || r > '~' {
+			return "has characters no Plaid item_id has (whitespace, control or non-ASCII characters)"
+		}
+	}
+	if Redact(id) != id {
+		return "carries a token or the secret"
+	}
+	return ""
 }
 
 // sanitize passes every string of the answer through the redactor: they

@@ -63,11 +63,10 @@ func (c *Client) ExchangePublicToken(ctx context.Context, publicToken string) (*
 		return nil, &OutcomeUnknownError{Path: path, Creates: endpointFor(path).creates,
 			Err: &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer lacks access_token or item_id"}}
 	}
-	if Redact(out.ItemID) != out.ItemID {
-		// It would become the resource's id, shown in every plan and
-		// in "Creation complete [id=…]" (GetItem refuses it too).
+	if problem := itemIDProblem(out.ItemID); problem != "" {
+		// It would become the resource's id (GetItem refuses it too).
 		return nil, &OutcomeUnknownError{Path: path, Creates: endpointFor(path).creates,
-			Err: &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item_id of the answer carries a token or the secret"}}
+			Err: &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item_id of the answer " + problem}}
 	}
 	out.RequestID = serverText(out.RequestID)
 	return &out, nil
