@@ -3,6 +3,7 @@ package plaid
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -91,6 +92,34 @@ func addKnown(v string, needsMask bool) {
 		known.unshaped = append(known.unshaped, v)
 		known.maskGeneration++
 	}
+	for _, encoded := range base64Needles(v) {
+		if le := lowerASCII(encoded); len(le) >= minKnownSecretLength && !known.set[le] {
+			known.set[le] = true
+			known.values = append(known.values, le)
+		}
+	}
+}
+
+// base64Needles are the parts of v's base64 encodings (standard and URL
+// alphabets) that depend on v alone, for each of the three offsets v can
+// have in a longer encoded text: a server may echo a value inside a base64
+// blob (a basic-auth header, an encoded cursor). Redact compares them
+// lower-cased, which only adds matches.
+func base64Needles(v string) []string {
+	var needles []string
+	for offset := range 3 {
+		padded := append(make([]byte, offset), v...)
+		// Characters of the first group that carry the offset's bytes,
+		// and the last, partial group, depend on more than v.
+		skip := []int{0, 2, 3}[offset]
+		end := len(padded) / 3 * 4
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+			if text := enc.EncodeToString(padded); end > skip {
+				needles = append(needles, text[skip:end])
+			}
+		}
+	}
+	return needles
 }
 
 // rememberTokensIn registers every string value under a JSON key that names

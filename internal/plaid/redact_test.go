@@ -3,6 +3,7 @@ package plaid
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -177,5 +178,27 @@ func TestRedact_findsValuesCutByGaps(t *testing.T) {
 	}
 	if got := Redact("a line\nbreak and some words"); got != "a line\nbreak and some words" {
 		t.Errorf("ordinary text with gaps was changed: %q", got)
+	}
+}
+
+// A server may echo the secret or a token inside a base64 blob, at any
+// offset within it.
+func TestRedact_findsBase64OfKnownValues(t *testing.T) {
+	registerFuzzSecrets()
+	for _, value := range []string{fuzzSecret, fuzzAccessToken} {
+		for _, prefix := range []string{"", "u", "us", "user:"} {
+			for name, enc := range map[string]*base64.Encoding{"standard": base64.StdEncoding, "URL": base64.URLEncoding, "unpadded": base64.RawStdEncoding} {
+				encoded := enc.EncodeToString([]byte(prefix + value + "!"))
+				got := Redact("Authorization: Basic " + encoded + " rejected")
+				// The characters that encode the value alone.
+				middle := encoded[len(prefix)/3*4+4 : (len(prefix)+len(value))/3*4]
+				if strings.Contains(got, middle) {
+					t.Errorf("%s base64 of %q after %q survived: %q", name, value, prefix, got)
+				}
+			}
+		}
+	}
+	if got := Redact("aGVsbG8gd29ybGQ="); got != "aGVsbG8gd29ybGQ=" {
+		t.Errorf("ordinary base64 was changed: %q", got)
 	}
 }
