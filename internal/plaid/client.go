@@ -89,6 +89,11 @@ func New(cfg Config) (*Client, error) {
 		// the caller brings.
 		copied := *cfg.HTTPClient
 		copied.CheckRedirect = refuseRedirects
+		next := copied.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		copied.Transport = holdLocation{next}
 		httpClient = &copied
 	}
 	return &Client{cfg: cfg, http: httpClient}, nil
@@ -124,7 +129,29 @@ func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseL
 // sharedHTTPClient keeps connections alive across every request of the
 // process: a big destroy reuses a handful of connections instead of opening
 // one per Item.
-var sharedHTTPClient = &http.Client{Transport: newTransport(), CheckRedirect: refuseRedirects}
+var sharedHTTPClient = &http.Client{Transport: holdLocation{newTransport()}, CheckRedirect: refuseRedirects}
+
+// heldLocation is where holdLocation keeps a redirect's Location: a key
+// with a space, which no header on the wire can have.
+const heldLocation = "held location"
+
+// holdLocation takes the Location header out of a 3xx answer before
+// http.Client sees it. The client parses Location before asking
+// CheckRedirect, and one it cannot parse became a "connection lost"
+// transport error that quoted the whole header and was retried, instead of
+// a RedirectError naming the host only.
+type holdLocation struct{ next http.RoundTripper }
+
+func (h holdLocation) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := h.next.RoundTrip(req)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		if loc, ok := resp.Header["Location"]; ok {
+			resp.Header.Del("Location")
+			resp.Header[heldLocation] = loc
+		}
+	}
+	return resp, err
+}
 
 func newTransport() *http.Transport {
 	return &http.Transport{
@@ -252,7 +279,11 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	}
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
-		return &RedirectError{Path: path, HTTPStatus: resp.StatusCode, LocationHost: locationHost(resp.Header.Get("Location"))}
+		location := resp.Header.Get("Location")
+		if held := resp.Header[heldLocation]; len(held) > 0 {
+			location = held[0]
+		}
+		return &RedirectError{Path: path, HTTPStatus: resp.StatusCode, LocationHost: locationHost(location)}
 	case len(body) > MaxResponseBytes:
 		return unexpected(fmt.Sprintf("the body is larger than %d bytes", MaxResponseBytes))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:

@@ -599,3 +599,38 @@ func TestClient_getItemRefusesAnItemIDThatCouldRewriteTheTerminal(t *testing.T) 
 		})
 	}
 }
+
+// net/http parses a redirect's Location before it asks CheckRedirect: one
+// it cannot parse must still be a RedirectError, sent once and naming no
+// more than the host, with the shared client and with one the caller
+// brings.
+func TestClient_unparsableLocationIsARedirect(t *testing.T) {
+	const userinfo = "mallory:Hunter2Hunter2"
+	for name, custom := range map[string]*http.Client{"shared client": nil, "caller's client": {}} {
+		t.Run(name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				w.Header().Set("Location", "http://"+userinfo+"@[bad/steal?x=1")
+				w.WriteHeader(http.StatusFound)
+			}))
+			defer srv.Close()
+			c, err := New(Config{BaseURL: srv.URL, ClientID: "cid", Secret: hostileSecret, HTTPClient: custom,
+				Retry: RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}, RequestsPerMinute: 100000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.GetItem(context.Background(), hostileToken)
+			var re *RedirectError
+			if !errors.As(err, &re) || re.HTTPStatus != http.StatusFound {
+				t.Fatalf("err = %v, want a RedirectError for HTTP 302", err)
+			}
+			if strings.Contains(err.Error(), userinfo) || strings.Contains(err.Error(), "steal") {
+				t.Errorf("the error quotes more than the host: %v", err)
+			}
+			if calls.Load() != 1 {
+				t.Errorf("the redirect was sent %d times, want once", calls.Load())
+			}
+		})
+	}
+}
