@@ -434,7 +434,9 @@ func serverText(s string) string {
 		if r == '\n' || r == '\t' {
 			return ' '
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		// Invisible format characters go too: a bidi override (U+202E)
+		// makes a terminal show the rest of the line reversed.
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r

@@ -202,3 +202,13 @@ func TestRedact_findsBase64OfKnownValues(t *testing.T) {
 		t.Errorf("ordinary base64 was changed: %q", got)
 	}
 }
+
+// What a server says reaches the terminal in diagnostics: no bidi override
+// may reorder what follows it, and no invisible character may hide in it.
+func TestServerText_dropsInvisibleFormatCharacters(t *testing.T) {
+	for _, c := range []string{"\u202e", "\u2066", "\u200b", "\ufeff", "\u00ad"} {
+		if got := serverText("request r1" + c + "evil"); got != "request r1evil" {
+			t.Errorf("serverText kept %U: %q", []rune(c)[0], got)
+		}
+	}
+}
