@@ -111,3 +111,10 @@ const outcomeUnknownStep = "Terraform did not send the request again, because a 
 	"Plaid's API cannot list Items, and removes one only with its access token: if the answer that carried the token was lost, nothing can remove that Item through the API. " +
 	"Against the plaid emulator, its control API lists every Item (GET /emulator/items) and removes one (POST /emulator/items/<item_id>/revoke). " +
 	"In Plaid's sandbox such an Item costs nothing; the request_id above, if any, identifies the request to Plaid support. Run the command again to create the resource."
+
+// orphanedSandboxItemStep explains a sandbox Item whose public token was
+// created but could not be exchanged: it exists, and no one holds its
+// access token.
+const orphanedSandboxItemStep = "/sandbox/public_token/create succeeded, so the sandbox Item exists at Plaid, but the exchange for its access token failed, so Terraform cannot record or remove it. " +
+	"Against the plaid emulator, its control API lists every Item (GET /emulator/items) and removes one (POST /emulator/items/<item_id>/revoke). " +
+	"In Plaid's sandbox such an Item costs nothing. Run the command again to create the resource."

@@ -385,3 +385,28 @@ func TestAccHostile_lostSandboxPublicTokenCreateAnswerIsNotRetried(t *testing.T)
 func TestAccHostile_lostPublicTokenExchangeAnswerIsNotRetried(t *testing.T) {
 	testLostCreationAnswer(t, "/item/public_token/exchange")
 }
+
+// An exchange that fails for good after the create went through leaves a
+// sandbox Item that Terraform holds no token for: the diagnostic must say
+// that it exists, not only that the exchange failed.
+func TestAccHostile_failedExchangeSaysTheSandboxItemExists(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	tg.RequireEmulator(t)
+	h := acctest.NewHostile(t, tg.URL)
+	h.On("/item/public_token/exchange", func(w http.ResponseWriter, _ *http.Request, _ acctest.Received, _ http.Handler) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error_type":"INVALID_INPUT","error_code":"INVALID_PUBLIC_TOKEN","error_message":"provided public token is expired","display_message":null,"request_id":"hostile-exchange"}`))
+	})
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      hostileSandboxItemConfig(tg, h),
+			ExpectError: regexp.MustCompile(`(?is)sandbox\s+Item\s+Exists\s+Outside\s+Terraform\s+State`),
+		}},
+	})
+	if n := h.Received("/item/public_token/exchange"); n != 1 {
+		t.Errorf("/item/public_token/exchange was sent %d times; want once: INVALID_PUBLIC_TOKEN cannot change", n)
+	}
+}

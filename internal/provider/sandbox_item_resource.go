@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -158,7 +159,13 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	exchanged, err := r.data.client.ExchangePublicToken(ctx, publicToken)
 	if err != nil {
-		addPlaidError(&resp.Diagnostics, "Could Not Exchange the Sandbox Public Token", "Exchanging the new Item's public token with /item/public_token/exchange", err, r.data)
+		// The create went through, so the Item exists whatever the exchange
+		// answered; without its access token Terraform cannot record it.
+		addPlaidError(&resp.Diagnostics, "Could Not Exchange the Sandbox Public Token", "Exchanging the new Item's public token with /item/public_token/exchange (the sandbox Item it opens already exists)", err, r.data)
+		var unknown *plaid.OutcomeUnknownError
+		if !errors.As(err, &unknown) && !stopped(err) {
+			resp.Diagnostics.AddError("A Sandbox Item Exists Outside Terraform State", orphanedSandboxItemStep)
+		}
 		return
 	}
 	tflog.Info(ctx, "Created sandbox Item", map[string]any{"item_id": exchanged.ItemID, "request_id": exchanged.RequestID})
