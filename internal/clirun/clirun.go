@@ -26,6 +26,18 @@ type Workspace struct {
 	Env []string
 	// Transcript receives everything terraform prints.
 	Transcript io.Writer
+	// CLI is the terraform (or tofu) binary to run; CLIPath when empty.
+	CLI string
+}
+
+// CLIPath is the CLI that tests drive: TF_ACC_TERRAFORM_PATH when set, as
+// for terraform-plugin-testing (`.ci/test-versions` points it at each
+// version CI proves), else the terraform on PATH.
+func CLIPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
 }
 
 // ModuleRoot finds the repository root (the directory holding go.mod).
@@ -109,7 +121,11 @@ func (w *Workspace) Terraform(ctx context.Context, args ...string) (string, erro
 // that need to signal it while it runs. Its output collects in the buffer
 // (read it only after the command has ended).
 func (w *Workspace) Command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, "terraform", args...)
+	cli := w.CLI
+	if cli == "" {
+		cli = CLIPath()
+	}
+	cmd := exec.CommandContext(ctx, cli, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+w.cliConfig,
