@@ -1,7 +1,9 @@
 # A small module that gives a test suite its Plaid fixtures: sandbox Items
 # at one institution, with their webhook pointing at the suite's receiver.
 # tests/fixtures.tftest.hcl tests it with `terraform test` against the
-# emulator (see ../ci/github-actions.yml).
+# emulator (see ../ci/github-actions.yml). `terraform init` finds the
+# provider after `make install` in the provider's clone; no CLI
+# configuration is needed.
 
 terraform {
   required_providers {

@@ -1,6 +1,10 @@
-# Run with the provider pointed at the emulator (or Plaid's sandbox):
+# Run with the provider pointed at the emulator (or Plaid's sandbox), after
+# `make install` in the provider's clone (or its release zip unpacked into
+# the same ~/.terraform.d/plugins mirror, as ../ci/github-actions.yml does):
+#   terraform init
 #   PLAID_BASE_URL=http://127.0.0.1:8080 PLAID_CLIENT_ID=emulator-client-id \
 #   PLAID_SECRET=emulator-secret terraform test
+# `terraform test` needs Terraform 1.6 or later (or OpenTofu).
 # `terraform test` destroys what each run created, which removes the Items.
 
 run "creates_the_requested_items" {

@@ -30,6 +30,9 @@ const (
 	defaultSecret   = "emulator-secret"
 )
 
+// version is set by release builds (.goreleaser.yml ldflags).
+var version = "dev"
+
 func main() {
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
 	switch {
@@ -67,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	maxCalls := fs.Int("max-calls", emulator.DefaultMaxCalls, "calls the call log keeps; older ones are dropped and counted")
 	removedInvalid := fs.Bool("removed-answers-invalid-token", false, "answer INVALID_ACCESS_TOKEN instead of ITEM_NOT_FOUND for removed Items, as older Plaid did")
 	noRateLimits := fs.Bool("no-rate-limits", false, "turn off Plaid's published rate limits")
+	showVersion := fs.Bool("version", false, "print the emulator's version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -80,6 +84,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *clientID == "" {
 		*clientID = envOr("PLAID_CLIENT_ID", defaultClientID)
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "plaid-emulator", version)
+		return nil
 	}
 	if *secret == "" {
 		*secret = envOr("PLAID_SECRET", defaultSecret)
