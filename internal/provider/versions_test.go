@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// What differs between the CLI versions CI proves (.ci/versions.env):
+// tests that use something newer than the oldest Terraform supported skip
+// there, naming what they need.
+
+// skipBelow skips a test on a Terraform older than min, naming the feature
+// that needs it (tfversion.SkipBelow names only the version).
+func skipBelow(min *version.Version, feature string) tfversion.TerraformVersionCheck {
+	return featureCheck{min: min, feature: feature}
+}
+
+type featureCheck struct {
+	min     *version.Version
+	feature string
+}
+
+func (c featureCheck) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	tfversion.SkipBelow(c.min).CheckTerraformVersion(ctx, req, resp)
+	if resp.Skip != "" {
+		resp.Skip = fmt.Sprintf("needs Terraform %s or later for %s; this is %s", c.min, c.feature, req.TerraformVersion)
+	}
+}
+
+// expectNoChangeButSensitivity passes when the plan changes nothing, or
+// when its only change is an update of address whose values are identical
+// before and after: what Terraform 1.5 plans after `terraform import`,
+// because the import records the state without the sensitive marks and only
+// the next apply records them. (The JSON plan cannot show that difference:
+// it derives before_sensitive from the schema as well.) Any other action,
+// and any change of value, fails.
+func expectNoChangeButSensitivity(address string, sawUpdate *bool) plancheck.PlanCheck {
+	return sensitivityOnlyCheck{address: address, sawUpdate: sawUpdate}
+}
+
+type sensitivityOnlyCheck struct {
+	address   string
+	sawUpdate *bool
+}
+
+func (c sensitivityOnlyCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Change.Actions.NoOp() {
+			continue
+		}
+		if rc.Address != c.address || !rc.Change.Actions.Update() {
+			resp.Error = fmt.Errorf("%s has planned actions %v; want none, or an update of %s that changes only sensitivity", rc.Address, rc.Change.Actions, c.address)
+			return
+		}
+		if !reflect.DeepEqual(rc.Change.Before, rc.Change.After) {
+			resp.Error = fmt.Errorf("%s: the planned update changes values (before %v, after %v); only its sensitivity may change", rc.Address, rc.Change.Before, rc.Change.After)
+			return
+		}
+		*c.sawUpdate = true
+	}
+}
+
+// cliVersion asks the CLI under test (TF_ACC_TERRAFORM_PATH) for its
+// version; OpenTofu answers with its own version number.
+func cliVersion(t *testing.T) *version.Version {
+	t.Helper()
+	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("asking the CLI for its version: %v", err)
+	}
+	var v struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("the CLI's version -json: %v", err)
+	}
+	parsed, err := version.NewVersion(v.TerraformVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
+}
