@@ -53,6 +53,10 @@ func ModuleRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
+// OpenTofuRegistryAddress is what OpenTofu makes of `source =
+// "ledgerline/plaid"`: the same provider on OpenTofu's registry host.
+const OpenTofuRegistryAddress = "registry.opentofu.org/ledgerline/plaid"
+
 // Provider is a freshly built provider binary and a CLI configuration
 // whose dev_overrides point Terraform at it.
 type Provider struct {
@@ -76,7 +80,11 @@ func Build(ctx context.Context, dir string) (*Provider, error) {
 		return nil, fmt.Errorf("building the provider: %v\n%s", err, out)
 	}
 	cliConfig := filepath.Join(dir, "terraform.rc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", provider.RegistryAddress, binDir)
+	// Both registries' addresses: `source = "ledgerline/plaid"` means
+	// registry.terraform.io to Terraform and registry.opentofu.org to
+	// OpenTofu.
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		provider.RegistryAddress, binDir, OpenTofuRegistryAddress, binDir)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return nil, err
 	}

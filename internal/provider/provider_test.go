@@ -29,6 +29,7 @@ func runTests(m *testing.M) int {
 		}
 	}
 	os.Setenv("CHECKPOINT_DISABLE", "1")
+	addressProviderForOpenTofu()
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
 		// An empty CLI config: nothing from the machine's own applies, and
 		// terraform stops warning that ~/.terraformrc is missing.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -88,4 +89,28 @@ func cliVersion(t *testing.T) *version.Version {
 		t.Fatal(err)
 	}
 	return parsed
+}
+
+// addressProviderForOpenTofu makes terraform-plugin-testing name the
+// in-process provider as OpenTofu resolves "plaid" when the CLI under test
+// is OpenTofu. By default the framework registers it for reattachment under
+// registry.terraform.io/-/plaid and registry.terraform.io/hashicorp/plaid:
+// OpenTofu rejects the first (the legacy "-" namespace belongs to its own
+// registry) and looks for registry.opentofu.org/hashicorp/plaid instead of
+// the second.
+func addressProviderForOpenTofu() {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		return
+	}
+	out, err := exec.Command(cli, "version").Output()
+	if err != nil || !strings.Contains(string(out), "OpenTofu v") {
+		return
+	}
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
+		os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+	}
+	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
+		os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")
+	}
 }
