@@ -2,6 +2,8 @@ package clirun_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,6 +116,53 @@ func TestInstall_initFindsTheImpliedLocalMirror(t *testing.T) {
 	if out, err := run(work, cli, "validate", "-no-color"); err != nil {
 		t.Fatalf("validate with the installed provider: %v\n%s", err, out)
 	}
+
+	// examples/terraform-test-module, as its header says to run it: init
+	// from the mirror, then `terraform test` against the emulator.
+	if !supportsTerraformTest(t, cli) {
+		t.Logf("not running examples/terraform-test-module: `terraform test` needs Terraform 1.6 or later")
+		return
+	}
+	module := t.TempDir()
+	for _, rel := range []string{"main.tf", "tests/fixtures.tftest.hcl"} {
+		b, err := os.ReadFile(filepath.Join(root, "examples", "terraform-test-module", rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = os.MkdirAll(filepath.Dir(filepath.Join(module, rel)), 0o700)
+		if err := os.WriteFile(filepath.Join(module, rel), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := startEmulator(t)
+	env = append(env, "PLAID_BASE_URL="+srv.URL, "PLAID_CLIENT_ID="+srv.ClientID(), "PLAID_SECRET="+srv.Secret())
+	if out, err := run(module, cli, "init", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("init in examples/terraform-test-module: %v\n%s", err, out)
+	}
+	if out, err := run(module, cli, "test", "-no-color"); err != nil || !strings.Contains(out, "3 passed, 0 failed") {
+		t.Fatalf("test in examples/terraform-test-module: %v\n%s", err, out)
+	}
+	requireAllRemovedOnce(t, srv, 3)
+}
+
+// supportsTerraformTest: OpenTofu (1.6 and later) and Terraform 1.6 and
+// later have `test`.
+func supportsTerraformTest(t *testing.T, cli string) bool {
+	out, err := exec.Command(cli, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", cli, err)
+	}
+	var v struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(v.TerraformVersion, "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("version %q: %v", v.TerraformVersion, err)
+	}
+	return major > 1 || (major == 1 && minor >= 6)
 }
 
 // isolatedEnv is this process's environment with HOME replaced, no CLI
