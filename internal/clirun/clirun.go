@@ -53,6 +53,22 @@ func ModuleRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
+// CLIVersion asks a terraform or tofu binary what it is: "Terraform" or
+// "OpenTofu", and its version ("1.5.7"; OpenTofu reports its own numbers).
+func CLIVersion(cli string) (name, version string, err error) {
+	out, err := exec.Command(cli, "version").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("%s version: %w", cli, err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		n, v, ok := strings.Cut(strings.TrimSpace(line), " v")
+		if ok && (n == "Terraform" || n == "OpenTofu") {
+			return n, v, nil
+		}
+	}
+	return "", "", fmt.Errorf("%s version printed no Terraform or OpenTofu version: %q", cli, out)
+}
+
 // OpenTofuRegistryAddress is what OpenTofu makes of `source =
 // "ledgerline/plaid"`: the same provider on OpenTofu's registry host.
 const OpenTofuRegistryAddress = "registry.opentofu.org/ledgerline/plaid"

@@ -2,7 +2,6 @@ package clirun_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -148,19 +147,13 @@ func TestInstall_initFindsTheImpliedLocalMirror(t *testing.T) {
 // supportsTerraformTest: OpenTofu (1.6 and later) and Terraform 1.6 and
 // later have `test`.
 func supportsTerraformTest(t *testing.T, cli string) bool {
-	out, err := exec.Command(cli, "version", "-json").Output()
+	_, v, err := clirun.CLIVersion(cli)
 	if err != nil {
-		t.Fatalf("%s version -json: %v", cli, err)
-	}
-	var v struct {
-		TerraformVersion string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatal(err)
 	}
 	var major, minor int
-	if _, err := fmt.Sscanf(v.TerraformVersion, "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("version %q: %v", v.TerraformVersion, err)
+	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
+		t.Fatalf("version %q: %v", v, err)
 	}
 	return major > 1 || (major == 1 && minor >= 6)
 }

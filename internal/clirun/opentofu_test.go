@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,8 +22,7 @@ import (
 // encryption block's contents.
 func TestOpenTofu_stateEncryptionExample(t *testing.T) {
 	cli := clirun.CLIPath()
-	out, err := exec.Command(cli, "version").Output()
-	if err != nil || !bytes.Contains(out, []byte("OpenTofu v")) {
+	if name, _, err := clirun.CLIVersion(cli); err != nil || name != "OpenTofu" {
 		t.Skipf("skipped: needs OpenTofu as TF_ACC_TERRAFORM_PATH (this is %q): Terraform has no state encryption", cli)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -19,21 +19,21 @@ import (
 // tests that use something newer than the oldest Terraform supported skip
 // there, naming what they need.
 
-// skipBelow skips a test on a Terraform older than min, naming the feature
-// that needs it (tfversion.SkipBelow names only the version).
-func skipBelow(min *version.Version, feature string) tfversion.TerraformVersionCheck {
-	return featureCheck{min: min, feature: feature}
+// skipBelow skips a test on a Terraform older than minimum, naming the
+// feature that needs it (tfversion.SkipBelow names only the version).
+func skipBelow(minimum *version.Version, feature string) tfversion.TerraformVersionCheck {
+	return featureCheck{minimum: minimum, feature: feature}
 }
 
 type featureCheck struct {
-	min     *version.Version
+	minimum *version.Version
 	feature string
 }
 
 func (c featureCheck) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	tfversion.SkipBelow(c.min).CheckTerraformVersion(ctx, req, resp)
+	tfversion.SkipBelow(c.minimum).CheckTerraformVersion(ctx, req, resp)
 	if resp.Skip != "" {
-		resp.Skip = fmt.Sprintf("needs Terraform %s or later for %s; this is %s", c.min, c.feature, req.TerraformVersion)
+		resp.Skip = fmt.Sprintf("needs Terraform %s or later for %s; this is %s", c.minimum, c.feature, req.TerraformVersion)
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -48,10 +47,11 @@ func openTofuOnly(dir string) bool {
 func run() error {
 	cli := flag.String("cli", "terraform", "the terraform or tofu binary to validate with")
 	flag.Parse()
-	isTofu, err := isOpenTofu(*cli)
+	name, _, err := clirun.CLIVersion(*cli)
 	if err != nil {
 		return err
 	}
+	isTofu := name == "OpenTofu"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	root, err := clirun.ModuleRoot()
@@ -121,15 +121,6 @@ func run() error {
 	}
 	fmt.Printf("%d examples valid with %s\n", validated, *cli)
 	return nil
-}
-
-// isOpenTofu asks the CLI what it is.
-func isOpenTofu(cli string) (bool, error) {
-	out, err := exec.Command(cli, "version").Output()
-	if err != nil {
-		return false, fmt.Errorf("%s version: %w", cli, err)
-	}
-	return strings.Contains(string(out), "OpenTofu v"), nil
 }
 
 func declaresProvider(files map[string]string) bool {
