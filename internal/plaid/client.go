@@ -233,11 +233,12 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	if err := ctx.Err(); err != nil {
 		return err // stopped before sending: no new request starts
 	}
-	attemptCtx, cancel := c.attemptContext(ctx)
-	defer cancel()
 	// Whether the request may have reached the server decides whether a
-	// call that creates something may be sent again.
+	// call that creates something may be sent again, and whether it may
+	// wait for its answer after a stop.
 	var sent atomic.Bool
+	attemptCtx, cancel := c.attemptContext(ctx, &sent)
+	defer cancel()
 	attemptCtx = httptrace.WithClientTrace(attemptCtx, &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }})
 	req, err := http.NewRequestWithContext(attemptCtx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(payload))
 	if err != nil {

@@ -3,6 +3,7 @@ package plaid
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,15 +18,17 @@ import (
 
 // attemptContext is the context one attempt's HTTP request runs on: it
 // carries ctx's values, ends after the attempt timeout, when ctx reaches its
-// deadline, or AnswerGrace after ctx is cancelled. The returned function
-// releases it.
-func (c *Client) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+// deadline, or AnswerGrace after ctx is cancelled. A request not yet sent
+// when ctx is cancelled (still dialling, or waiting for a connection) ends
+// at once: sent reports whether it was, and the grace is only for answers.
+// The returned function releases it.
+func (c *Client) attemptContext(ctx context.Context, sent *atomic.Bool) (context.Context, context.CancelFunc) {
 	if c.cfg.AnswerGrace <= 0 {
 		return context.WithTimeout(ctx, c.cfg.RequestTimeout)
 	}
 	attemptCtx, cancelAttempt := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.RequestTimeout)
 	stopWatching := context.AfterFunc(ctx, func() {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) || !sent.Load() {
 			cancelAttempt()
 			return
 		}

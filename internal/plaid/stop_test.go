@@ -178,3 +178,39 @@ func TestAnswerGrace_answerWithinGraceCountsEvenAnError(t *testing.T) {
 		t.Errorf("err = %v, want Plaid's ITEM_NOT_FOUND", err)
 	}
 }
+
+// A request not yet sent when the call is cancelled (here it waits for a
+// connection: the transport allows one per host and another removal holds
+// it) is never sent, even though the grace period would still let a sent
+// one finish: no new request starts after a stop.
+func TestAnswerGrace_unsentRequestNeverStarts(t *testing.T) {
+	var received, answered atomic.Int32
+	srv := slowRemoveServer(t, 300*time.Millisecond, &received, &answered)
+	transport := &http.Transport{MaxConnsPerHost: 1}
+	t.Cleanup(transport.CloseIdleConnections)
+	c, err := New(Config{BaseURL: srv.URL, ClientID: "cid", Secret: "s", RequestsPerMinute: 100000, AnswerGrace: 30 * time.Second,
+		Retry: RetryPolicy{MaxRetries: 3, MinBackoff: time.Hour, MaxBackoff: time.Hour}, HTTPClient: &http.Client{Transport: transport}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 2)
+	for _, token := range []string{"access-sandbox-a", "access-sandbox-b"} {
+		go func() { _, err := c.RemoveItem(ctx, token, RemoveReason{}); done <- err }()
+	}
+	for received.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the other removal is now waiting for the connection
+	cancel()
+	for range 2 {
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the removals did not end")
+		}
+	}
+	if got := received.Load(); got != 1 {
+		t.Errorf("the server received %d removals, want 1: a request not yet sent at the stop was sent after it", got)
+	}
+}
