@@ -35,9 +35,15 @@ func nextStep(err error, data *providerData) string {
 	if errors.As(err, &oe) {
 		return outcomeUnknownStep
 	}
-	afterRetries := ""
+	// With max_retries = 0 the request was sent once: nothing "kept" failing.
+	afterRetries, keptFailing, keptLimiting := "", "failed", "rate limited the request"
 	if data.maxRetries > 0 {
 		afterRetries = fmt.Sprintf(" after %d retries", data.maxRetries)
+		keptFailing, keptLimiting = "kept failing"+afterRetries, "kept rate limiting"+afterRetries
+	}
+	server := "The server at the provider's base_url (" + data.baseURL + ")"
+	if data.sendsToPlaid() {
+		server = "Plaid"
 	}
 	if pe, ok := plaid.AsError(err); ok {
 		switch {
@@ -46,11 +52,11 @@ func nextStep(err error, data *providerData) string {
 		case pe.ErrorCode == plaid.CodeCreditsExhausted:
 			return "Your Plaid account has used up its free API credits; retrying will not help. Request more from the Plaid dashboard."
 		case pe.HTTPStatus == 429:
-			return "Plaid kept rate limiting" + afterRetries + ". Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
+			return server + " " + keptLimiting + ". Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
 		case pe.HTTPStatus >= 500 && data.sendsToPlaid():
-			return "Plaid kept failing" + afterRetries + ". Check https://status.plaid.com and run the command again later: Items already handled stay handled."
+			return "Plaid " + keptFailing + ". Check https://status.plaid.com and run the command again later: Items already handled stay handled."
 		case pe.HTTPStatus >= 500:
-			return "The server at the provider's base_url (" + data.baseURL + ") kept failing" + afterRetries + ". Check that server, then run the command again: Items already handled stay handled."
+			return server + " " + keptFailing + ". Check that server, then run the command again: Items already handled stay handled."
 		}
 		return ""
 	}

@@ -27,7 +27,13 @@ func TestNextStep_fitsRetriesAndBaseURL(t *testing.T) {
 		{"emulator, no retries", providerData{environment: plaid.Sandbox, baseURL: "http://127.0.0.1:8080", maxRetries: 0}, maintenance,
 			[]string{"http://127.0.0.1:8080"}, []string{"status.plaid.com", "retr"}},
 		{"rate limit, no retries", providerData{environment: plaid.Sandbox, baseURL: "https://sandbox.plaid.com"}, limited,
-			[]string{"requests_per_minute"}, []string{"after every retry", "after 0"}},
+			[]string{"requests_per_minute"}, []string{"after every retry", "after 0", "kept"}},
+		{"emulator, no retries, 500", providerData{environment: plaid.Sandbox, baseURL: "http://127.0.0.1:8080", maxRetries: 0}, &plaid.Error{HTTPStatus: 500, ErrorType: "API_ERROR", ErrorCode: "INTERNAL_SERVER_ERROR"},
+			[]string{"http://127.0.0.1:8080"}, []string{"kept", "status.plaid.com"}},
+		{"plaid, no retries, 503", providerData{environment: plaid.Sandbox, baseURL: "https://sandbox.plaid.com"}, maintenance,
+			[]string{"status.plaid.com"}, []string{"kept", "retr"}},
+		{"emulator, rate limit", providerData{environment: plaid.Sandbox, baseURL: "http://127.0.0.1:8080", maxRetries: 3}, limited,
+			[]string{"http://127.0.0.1:8080", "after 3 retries"}, []string{"Plaid kept"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := nextStep(tc.err, &tc.data)
