@@ -91,6 +91,6 @@ func invalidTokenDetail(attempted, itemID string, err error, data *providerData)
 		"    terraform state list -id=%s\n"+
 		"    terraform state rm '<address>'\n"+
 		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE.\n"+
-		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } does the same from configuration.",
+		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } (Terraform 1.7 and later) does the same from configuration.",
 		attempted, err, data.environment, itemID))
 }
