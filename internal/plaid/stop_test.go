@@ -203,12 +203,19 @@ func TestAnswerGrace_unsentRequestNeverStarts(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond) // the other removal is now waiting for the connection
 	cancel()
+	succeeded := 0
 	for range 2 {
 		select {
-		case <-done:
+		case err := <-done:
+			if err == nil {
+				succeeded++
+			}
 		case <-time.After(20 * time.Second):
 			t.Fatal("the removals did not end")
 		}
+	}
+	if succeeded != 1 {
+		t.Errorf("%d removals succeeded, want 1: the one sent gets its answer, the other never starts", succeeded)
 	}
 	if got := received.Load(); got != 1 {
 		t.Errorf("the server received %d removals, want 1: a request not yet sent at the stop was sent after it", got)
