@@ -90,7 +90,7 @@ func invalidTokenDetail(attempted, itemID string, err error, data *providerData)
 		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
 		"    terraform state list -id=%s\n"+
 		"    terraform state rm '<address>'\n"+
-		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE.\n"+
+		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE; put the new token in the configuration too, or the next apply changes it back to the rejected one and fails.\n"+
 		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } (Terraform 1.7 and later) does the same from configuration.",
 		attempted, err, data.environment, itemID))
 }
