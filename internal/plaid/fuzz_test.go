@@ -64,8 +64,14 @@ func FuzzDecodeError(f *testing.F) {
 			shown = append(shown, ue.ContentType)
 		}
 		for _, s := range shown {
-			if leak := leakcheck.Find(s, fuzzSecret, fuzzAccessToken, fuzzPublicToken); leak != "" {
+			if leak := leakcheck.Find(s, fuzzSecret, fuzzAccessToken); leak != "" {
 				t.Fatalf("%s survived decoding", leak)
+			}
+			// The public token was never sent or received, so only its
+			// shape can give it away: a piece of its id is just text the
+			// redactor has no reason to know.
+			if strings.Contains(strings.ToLower(s), fuzzPublicToken) {
+				t.Fatal("the never-registered public token survived decoding")
 			}
 		}
 	})

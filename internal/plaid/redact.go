@@ -75,9 +75,31 @@ func remember(values ...string) {
 		// others need a mask of their own.
 		addKnown(v, !whole)
 		if whole {
-			addKnown(v[m[5]+1:], false)
+			random := v[m[5]+1:]
+			addKnown(random, false)
+			// An echo of one segment of the id (a UUID's last twelve
+			// characters, say) still gives part of the token away.
+			if piece := longestSegment(random); len(piece) >= minTokenPieceLength {
+				addKnown(piece, false)
+			}
 		}
 	}
+}
+
+// minTokenPieceLength is the shortest segment of a token's id that is
+// redacted on its own: a UUID's last segment has twelve characters, and
+// shorter runs would match ordinary text.
+const minTokenPieceLength = 12
+
+// longestSegment is the longest run of s between hyphens.
+func longestSegment(s string) string {
+	longest := ""
+	for _, run := range strings.Split(s, "-") {
+		if len(run) > len(longest) {
+			longest = run
+		}
+	}
+	return longest
 }
 
 // addKnown registers one value; known must be locked.
@@ -187,10 +209,50 @@ func Redact(s string) string {
 		}
 	}
 	known.RUnlock()
-	if len(spans) == 0 {
-		return s
+	if len(spans) > 0 {
+		s = applyRedactions(s, spans)
 	}
-	return applyRedactions(s, spans)
+	// Decoding can also hide a value: "%0d1e2f…" decodes its first two
+	// characters away. So registered values are looked for once more in
+	// the text as it stands.
+	return redactLiterally(s)
+}
+
+// lowerBytes lowers ASCII letters byte by byte, so that its result has
+// the same length and offsets as s even when s is not valid UTF-8.
+func lowerBytes(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// redactLiterally replaces each registered value found in s as it is,
+// ignoring ASCII case.
+func redactLiterally(s string) string {
+	known.RLock()
+	defer known.RUnlock()
+	for _, v := range known.values {
+		lower := lowerBytes(s)
+		if !strings.Contains(lower, v) {
+			continue
+		}
+		var b strings.Builder
+		for {
+			i := strings.Index(lower, v)
+			if i < 0 {
+				break
+			}
+			b.WriteString(s[:i] + redactedMark)
+			s, lower = s[i+len(v):], lower[i+len(v):]
+		}
+		b.WriteString(s)
+		s = b.String()
+	}
+	return s
 }
 
 // redaction is a byte range of the original string and its replacement.
