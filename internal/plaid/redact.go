@@ -235,8 +235,10 @@ func lowerBytes(s string) string {
 func redactLiterally(s string) string {
 	known.RLock()
 	defer known.RUnlock()
+	// Lowered once: this runs for every string a server sends, against
+	// every value registered, and a big run registers thousands.
+	lower := lowerBytes(s)
 	for _, v := range known.values {
-		lower := lowerBytes(s)
 		if !strings.Contains(lower, v) {
 			continue
 		}
@@ -251,6 +253,7 @@ func redactLiterally(s string) string {
 		}
 		b.WriteString(s)
 		s = b.String()
+		lower = lowerBytes(s)
 	}
 	return s
 }
