@@ -93,12 +93,11 @@ func webhookURL() validator.String {
 // fillKeepingClearedWebhook sets fields from Plaid's answer. A webhook
 // cleared with "" comes back from Plaid as null; keeping "" keeps state what
 // the configuration says, so the plan stays empty.
-func (f *itemFields) fillKeepingClearedWebhook(ctx context.Context, it *plaid.Item, prior types.String) diag.Diagnostics {
-	diags := f.fill(ctx, it)
+func (f *itemFields) fillKeepingClearedWebhook(it *plaid.Item, prior types.String) {
+	f.fill(it)
 	if it.Webhook == nil && !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
 		f.Webhook = types.StringValue("")
 	}
-	return diags
 }
 
 // refreshItem reads the Item into fields. It reports gone when Plaid
@@ -121,7 +120,7 @@ func refreshItem(ctx context.Context, data *providerData, token string, fields *
 		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data)
 		return false, diags
 	}
-	diags.Append(fields.fillKeepingClearedWebhook(ctx, &got.Item, fields.Webhook)...)
+	fields.fillKeepingClearedWebhook(&got.Item, fields.Webhook)
 	return false, diags
 }
 
@@ -181,6 +180,6 @@ func updateWebhookInPlace(ctx context.Context, data *providerData, token string,
 		// already holds every other value from state.
 		return diags
 	}
-	diags.Append(plan.fillKeepingClearedWebhook(ctx, it, plan.Webhook)...)
+	plan.fillKeepingClearedWebhook(it, plan.Webhook)
 	return diags
 }

@@ -31,6 +31,7 @@ type itemDataSourceModel struct {
 	AccessToken types.String     `tfsdk:"access_token"`
 	Status      *itemStatusModel `tfsdk:"status"`
 	itemFields
+	itemProductFields
 }
 
 type itemStatusModel struct {
@@ -47,11 +48,10 @@ func (d *itemDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 func (d *itemDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{}
 	for name, desc := range itemFieldDescriptions {
-		if isProductSet(name) {
-			attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
-		} else {
-			attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-		}
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	for name, desc := range itemProductFieldDescriptions {
+		attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 	}
 	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The Item's `item_id`."}
 	attrs["access_token"] = schema.StringAttribute{
@@ -98,7 +98,8 @@ func (d *itemDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		resp.Diagnostics.Append(tokenRefused("Could Not Read the Plaid Item", "Reading the Item with /item/get", err, d.data)...)
 		return
 	}
-	resp.Diagnostics.Append(cfg.fill(ctx, &got.Item)...)
+	cfg.itemFields.fill(&got.Item)
+	resp.Diagnostics.Append(cfg.itemProductFields.fill(ctx, &got.Item)...)
 	cfg.ID = cfg.ItemID
 	cfg.Status = statusModel(got.Status)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

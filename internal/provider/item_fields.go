@@ -6,27 +6,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
-// itemFields are what /item/get tells about an Item. Every resource and
-// data source that shows an Item embeds them, so they read alike.
+// itemFields are what /item/get tells about an Item that every resource
+// and data source showing an Item has, so they read alike.
 type itemFields struct {
 	ItemID                types.String `tfsdk:"item_id"`
 	InstitutionID         types.String `tfsdk:"institution_id"`
 	InstitutionName       types.String `tfsdk:"institution_name"`
 	Webhook               types.String `tfsdk:"webhook"`
-	Products              types.Set    `tfsdk:"products"`
-	BilledProducts        types.Set    `tfsdk:"billed_products"`
-	AvailableProducts     types.Set    `tfsdk:"available_products"`
-	ConsentedProducts     types.Set    `tfsdk:"consented_products"`
 	ConsentExpirationTime types.String `tfsdk:"consent_expiration_time"`
 	UpdateType            types.String `tfsdk:"update_type"`
 	ErrorCode             types.String `tfsdk:"error_code"`
+}
+
+// itemProductFields are the Item's product sets, shown by the plaid_item
+// data source only. On the resources they were a quarter of each Item's
+// state and, since the framework plans every top-level attribute of every
+// instance, they cost terraform and the provider about a quarter of the CPU
+// of a big adoption (BENCHMARKS.md) for values a resource never acts on.
+type itemProductFields struct {
+	Products          types.Set `tfsdk:"products"`
+	BilledProducts    types.Set `tfsdk:"billed_products"`
+	AvailableProducts types.Set `tfsdk:"available_products"`
+	ConsentedProducts types.Set `tfsdk:"consented_products"`
 }
 
 // itemFieldDescriptions document each field once for every schema.
@@ -35,13 +42,17 @@ var itemFieldDescriptions = map[string]string{
 	"institution_id":          "The institution the Item is connected to, such as `ins_109508`. Null for Items created without an institution connection.",
 	"institution_name":        "The name of the institution, such as `First Platypus Bank`.",
 	"webhook":                 "The URL Plaid sends this Item's webhooks to, or null when none is set.",
-	"products":                "Products the Item was initialised with.",
-	"billed_products":         "Products the Item is being billed for.",
-	"available_products":      "Products available for the Item that have not been used yet.",
-	"consented_products":      "Products the end user consented to.",
 	"consent_expiration_time": "When the Item's consent expires (RFC 3339), or null when it does not.",
 	"update_type":             "`background` when Plaid can refresh the Item on its own, `user_present_required` when the user must be present.",
 	"error_code":              "The Item's own error, such as `ITEM_LOGIN_REQUIRED` when the user must log in again through Link update mode; null when the Item is healthy. An Item in error still exists and is still removed on destroy.",
+}
+
+// itemProductFieldDescriptions document the product sets.
+var itemProductFieldDescriptions = map[string]string{
+	"products":           "Products the Item was initialised with.",
+	"billed_products":    "Products the Item is being billed for.",
+	"available_products": "Products available for the Item that have not been used yet.",
+	"consented_products": "Products the end user consented to.",
 }
 
 // itemComputedAttributes are the itemFields as computed resource attributes.
@@ -49,20 +60,28 @@ var itemFieldDescriptions = map[string]string{
 func itemComputedAttributes() map[string]schema.Attribute {
 	attrs := map[string]schema.Attribute{}
 	for name, desc := range itemFieldDescriptions {
-		switch {
-		case isProductSet(name):
-			attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc,
-				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}}
-		default:
-			attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
-		}
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
 	return attrs
 }
 
 // fill sets the fields from Plaid's answer.
-func (f *itemFields) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics {
+func (f *itemFields) fill(it *plaid.Item) {
+	f.ItemID = types.StringValue(it.ItemID)
+	f.InstitutionID = types.StringPointerValue(it.InstitutionID)
+	f.InstitutionName = types.StringPointerValue(it.InstitutionName)
+	f.Webhook = types.StringPointerValue(it.Webhook)
+	f.ConsentExpirationTime = types.StringPointerValue(it.ConsentExpirationTime)
+	f.UpdateType = types.StringValue(it.UpdateType)
+	f.ErrorCode = types.StringNull()
+	if it.Error != nil && it.Error.ErrorCode != "" {
+		f.ErrorCode = types.StringValue(it.Error.ErrorCode)
+	}
+}
+
+// fill sets the product sets from Plaid's answer.
+func (f *itemProductFields) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics {
 	var diags diag.Diagnostics
 	set := func(values []string) types.Set {
 		if values == nil {
@@ -72,20 +91,10 @@ func (f *itemFields) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics 
 		diags.Append(d...)
 		return s
 	}
-	f.ItemID = types.StringValue(it.ItemID)
-	f.InstitutionID = types.StringPointerValue(it.InstitutionID)
-	f.InstitutionName = types.StringPointerValue(it.InstitutionName)
-	f.Webhook = types.StringPointerValue(it.Webhook)
 	f.Products = set(it.Products)
 	f.BilledProducts = set(it.BilledProducts)
 	f.AvailableProducts = set(it.AvailableProducts)
 	f.ConsentedProducts = set(it.ConsentedProducts)
-	f.ConsentExpirationTime = types.StringPointerValue(it.ConsentExpirationTime)
-	f.UpdateType = types.StringValue(it.UpdateType)
-	f.ErrorCode = types.StringNull()
-	if it.Error != nil && it.Error.ErrorCode != "" {
-		f.ErrorCode = types.StringValue(it.Error.ErrorCode)
-	}
 	return diags
 }
 
@@ -98,18 +107,4 @@ func (f *itemFields) setUnknownToNull(itemID string) {
 			*s = types.StringNull()
 		}
 	}
-	for _, s := range []*types.Set{&f.Products, &f.BilledProducts, &f.AvailableProducts, &f.ConsentedProducts} {
-		if s.IsUnknown() {
-			*s = types.SetNull(types.StringType)
-		}
-	}
-}
-
-// isProductSet tells the itemFields that are sets of product names.
-func isProductSet(name string) bool {
-	switch name {
-	case "products", "billed_products", "available_products", "consented_products":
-		return true
-	}
-	return false
 }

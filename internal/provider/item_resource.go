@@ -168,7 +168,7 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(plan.fillKeepingClearedWebhook(ctx, &got.Item, configuredWebhook)...)
+	plan.fillKeepingClearedWebhook(&got.Item, configuredWebhook)
 	plan.ID = plan.ItemID
 	tflog.Info(ctx, "Adopted Plaid Item", map[string]any{"item_id": got.Item.ItemID, "request_id": got.RequestID})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

@@ -77,14 +77,6 @@ func dynamic(b *testing.B, t tftypes.Type, v tftypes.Value) *tfprotov6.DynamicVa
 
 func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
-func stringSet(values ...string) tftypes.Value {
-	elems := make([]tftypes.Value, len(values))
-	for i, v := range values {
-		elems[i] = str(v)
-	}
-	return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, elems)
-}
-
 // config is what examples/adopt-many configures for one Item.
 func (r *rpcBench) config(b *testing.B) tftypes.Value {
 	return objectValue(b, r.schema, map[string]tftypes.Value{
@@ -102,10 +94,6 @@ func (r *rpcBench) state(b *testing.B) tftypes.Value {
 		"removal_reason_code": str("OTHER"),
 		"institution_id":      str("ins_109508"),
 		"institution_name":    str("First Platypus Bank"),
-		"products":            stringSet("auth", "transactions"),
-		"billed_products":     stringSet("auth", "transactions"),
-		"available_products":  stringSet("balance", "identity", "investments"),
-		"consented_products":  stringSet("auth", "transactions"),
 		"update_type":         str("background"),
 	})
 }
@@ -193,8 +181,7 @@ func BenchmarkRPC_UpgradeResourceState(b *testing.B) {
 		RawState: &tfprotov6.RawState{JSON: []byte(`{"id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6","item_id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",` +
 			`"access_token":"` + benchToken + `","removal_method":null,"removal_reason_code":"OTHER","removal_reason_note":null,` +
 			`"institution_id":"ins_109508","institution_name":"First Platypus Bank","webhook":null,` +
-			`"products":["auth","transactions"],"billed_products":["auth","transactions"],"available_products":["balance","identity","investments"],` +
-			`"consented_products":["auth","transactions"],"consent_expiration_time":null,"update_type":"background","error_code":null,"timeouts":null}`)},
+			`"consent_expiration_time":null,"update_type":"background","error_code":null,"timeouts":null}`)},
 	}
 	ctx := context.Background()
 	b.ReportAllocs()

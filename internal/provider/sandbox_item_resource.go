@@ -180,7 +180,7 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 		plan.setUnknownToNull(exchanged.ItemID)
 		addPlaidError(&resp.Diagnostics, "Could Not Read the New Sandbox Item", "Reading the new Item "+exchanged.ItemID+" with /item/get", err, r.data)
 	} else {
-		resp.Diagnostics.Append(plan.fillKeepingClearedWebhook(ctx, &got.Item, configuredWebhook)...)
+		plan.fillKeepingClearedWebhook(&got.Item, configuredWebhook)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// State written before the product sets left the resources must still load:
+// Terraform hands it to UpgradeResourceState at the same schema version, and
+// the attributes no longer in the schema are dropped, not an error.
+func TestItemState_withProductSetsFromEarlierVersionsLoads(t *testing.T) {
+	ctx := context.Background()
+	srv := NewServer("test")()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const earlier = `{"id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6","item_id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",` +
+		`"access_token":"access-sandbox-4a9c2f64-7e1b-4c3d-9f2a-1b2c3d4e5f60","removal_method":null,"removal_reason_code":"OTHER","removal_reason_note":null,` +
+		`"institution_id":"ins_109508","institution_name":"First Platypus Bank","webhook":null,` +
+		`"products":["auth","transactions"],"billed_products":["auth","transactions"],"available_products":["balance"],` +
+		`"consented_products":["auth"],"consent_expiration_time":null,"update_type":"background","error_code":null,"timeouts":null}`
+	for _, typeName := range []string{"plaid_item", "plaid_sandbox_item"} {
+		t.Run(typeName, func(t *testing.T) {
+			schema := schemas.ResourceSchemas[typeName]
+			for _, a := range schema.Block.Attributes {
+				switch a.Name {
+				case "products", "billed_products", "available_products", "consented_products":
+					t.Errorf("%s still has %s", typeName, a.Name)
+				}
+			}
+			resp, err := srv.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
+				TypeName: typeName,
+				Version:  schema.Version,
+				RawState: &tfprotov6.RawState{JSON: []byte(earlier)},
+			})
+			if err != nil || len(resp.Diagnostics) > 0 {
+				t.Fatalf("UpgradeResourceState: %v %v", err, resp.Diagnostics)
+			}
+			v, err := resp.UpgradedState.Unmarshal(schema.ValueType())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var attrs map[string]tftypes.Value
+			if err := v.As(&attrs); err != nil {
+				t.Fatal(err)
+			}
+			var itemID, institution string
+			if err := attrs["item_id"].As(&itemID); err != nil || itemID != "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6" {
+				t.Errorf("item_id = %q (%v), want the stored one", itemID, err)
+			}
+			if err := attrs["institution_name"].As(&institution); err != nil || institution != "First Platypus Bank" {
+				t.Errorf("institution_name = %q (%v), want the stored one", institution, err)
+			}
+		})
+	}
+}
