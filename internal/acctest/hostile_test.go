@@ -11,6 +11,7 @@ import (
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // These tests prove the harness, not the provider: that the hostile server
@@ -148,7 +149,7 @@ func TestHostile_loseAnswerAfterTheWorkIsDone(t *testing.T) {
 	e, h := newHarness(t)
 	h.On("/sandbox/public_token/create", LoseAnswer())
 	_, _, err := post(t, http.DefaultClient, h.URL+"/sandbox/public_token/create",
-		map[string]any{"institution_id": emulator.DefaultInstitutionID, "initial_products": []string{"transactions"}})
+		map[string]any{"institution_id": plaid.DefaultSandboxInstitutionID, "initial_products": []string{"transactions"}})
 	if err == nil {
 		t.Fatal("the client got an answer; want the connection closed without one")
 	}

@@ -150,7 +150,7 @@ func (tg *Target) NewItem(t testing.TB) emulator.SeededItem {
 		return it
 	}
 	ctx := context.Background()
-	pub, err := tg.Client.CreateSandboxPublicToken(ctx, plaid.SandboxPublicTokenRequest{InstitutionID: emulator.DefaultInstitutionID, InitialProducts: []string{"transactions"}})
+	pub, err := tg.Client.CreateSandboxPublicToken(ctx, plaid.SandboxPublicTokenRequest{InstitutionID: plaid.DefaultSandboxInstitutionID, InitialProducts: []string{"transactions"}})
 	if err != nil {
 		t.Fatalf("creating a sandbox Item: %v", err)
 	}

@@ -1,5 +1,15 @@
 package plaid
 
+// The paths of the endpoints the client calls, besides the two that end an
+// Item (PathItemRemove, PathItemProductsTerminate in removal.go).
+const (
+	PathItemGet                  = "/item/get"
+	PathItemWebhookUpdate        = "/item/webhook/update"
+	PathInstitutionsGetByID      = "/institutions/get_by_id"
+	PathSandboxPublicTokenCreate = "/sandbox/public_token/create"
+	PathItemPublicTokenExchange  = "/item/public_token/exchange"
+)
+
 // endpoint is what the client must know about a Plaid endpoint beyond its
 // request and answer.
 type endpoint struct {
@@ -16,10 +26,10 @@ type endpoint struct {
 // counts as not repeatable: it is retried only when the request cannot
 // have reached Plaid.
 var endpoints = map[string]endpoint{
-	"/item/get":               {repeatable: true},
-	PathItemRemove:            {repeatable: true},
-	"/item/webhook/update":    {repeatable: true},
-	"/institutions/get_by_id": {repeatable: true},
+	PathItemGet:             {repeatable: true},
+	PathItemRemove:          {repeatable: true},
+	PathItemWebhookUpdate:   {repeatable: true},
+	PathInstitutionsGetByID: {repeatable: true},
 	// Ending an Item twice ends nothing more: the repeat meets an Item
 	// already gone.
 	PathItemProductsTerminate: {repeatable: true},
@@ -27,8 +37,8 @@ var endpoints = map[string]endpoint{
 	// /item/public_token/exchange of a public token that was already
 	// exchanged answers INVALID_PUBLIC_TOKEN, and the access token issued
 	// the first time is lost with the Item it opens.
-	"/sandbox/public_token/create": {creates: "a sandbox Item"},
-	"/item/public_token/exchange":  {creates: "an access token for the new Item"},
+	PathSandboxPublicTokenCreate: {creates: "a sandbox Item"},
+	PathItemPublicTokenExchange:  {creates: "an access token for the new Item"},
 }
 
 func endpointFor(path string) endpoint { return endpoints[path] }

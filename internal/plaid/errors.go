@@ -9,23 +9,6 @@ import (
 	"time"
 )
 
-// Error codes the provider branches on. Plaid documents error_code as the
-// stable, programmatic field; messages may change at any time.
-const (
-	CodeItemNotFound       = "ITEM_NOT_FOUND"
-	CodeInvalidAccessToken = "INVALID_ACCESS_TOKEN"
-	CodeInvalidAPIKeys     = "INVALID_API_KEYS"
-	CodeCreditsExhausted   = "CREDITS_EXHAUSTED"
-	CodeItemLoginRequired  = "ITEM_LOGIN_REQUIRED"
-	CodeInvalidPublicToken = "INVALID_PUBLIC_TOKEN"
-	CodeInvalidInstitution = "INVALID_INSTITUTION"
-	CodeSandboxOnly        = "SANDBOX_ONLY"
-	CodeAdditionLimit      = "ADDITION_LIMIT"
-	CodePlannedMaintenance = "PLANNED_MAINTENANCE"
-
-	TypeItemError = "ITEM_ERROR"
-)
-
 // quotaCodes are the rate-limit answers that only more quota cures (free
 // credits used up, the account's Item limit reached): retrying them spends
 // a minute and changes nothing. This is the one list of them.

@@ -36,7 +36,7 @@ type institutionResponse struct {
 func (c *Client) GetInstitution(ctx context.Context, institutionID string, countryCodes []string) (*Institution, error) {
 	var out institutionResponse
 	req := institutionRequest{InstitutionID: institutionID, CountryCodes: countryCodes, Options: &institutionOptions{IncludeStatus: true}}
-	if err := c.call(ctx, "/institutions/get_by_id", req, &out); err != nil {
+	if err := c.call(ctx, PathInstitutionsGetByID, req, &out); err != nil {
 		return nil, err
 	}
 	// Like an Item's answer, it becomes state: redacted.

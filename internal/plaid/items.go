@@ -16,7 +16,6 @@ type Item struct {
 	ConsentedProducts     []string `json:"consented_products"`
 	ConsentExpirationTime *string  `json:"consent_expiration_time"`
 	UpdateType            string   `json:"update_type"`
-	CreatedAt             *string  `json:"created_at"`
 }
 
 // ItemStatus is the part of /item/get's status object that the provider
@@ -46,10 +45,10 @@ type accessTokenRequest struct {
 // GetItem calls /item/get.
 func (c *Client) GetItem(ctx context.Context, accessToken string) (*ItemResponse, error) {
 	var out ItemResponse
-	if err := c.call(ctx, "/item/get", accessTokenRequest{accessToken}, &out); err != nil {
+	if err := c.call(ctx, PathItemGet, accessTokenRequest{accessToken}, &out); err != nil {
 		return nil, err
 	}
-	return &out, out.check("/item/get")
+	return &out, out.check(PathItemGet)
 }
 
 // check refuses an answer without the Item's id (recording an Item with an
@@ -93,7 +92,7 @@ func (r *ItemResponse) sanitize() {
 		it.Error.sanitize()
 	}
 	it.UpdateType = Redact(it.UpdateType)
-	for _, p := range []*string{it.InstitutionID, it.InstitutionName, it.Webhook, it.ConsentExpirationTime, it.CreatedAt} {
+	for _, p := range []*string{it.InstitutionID, it.InstitutionName, it.Webhook, it.ConsentExpirationTime} {
 		redactPtr(p)
 	}
 	for _, list := range [][]string{it.AvailableProducts, it.BilledProducts, it.Products, it.ConsentedProducts} {
@@ -160,8 +159,8 @@ type webhookUpdateRequest struct {
 // UpdateWebhook calls /item/webhook/update; a nil webhook clears it.
 func (c *Client) UpdateWebhook(ctx context.Context, accessToken string, webhook *string) (*ItemResponse, error) {
 	var out ItemResponse
-	if err := c.call(ctx, "/item/webhook/update", webhookUpdateRequest{accessToken, webhook}, &out); err != nil {
+	if err := c.call(ctx, PathItemWebhookUpdate, webhookUpdateRequest{accessToken, webhook}, &out); err != nil {
 		return nil, err
 	}
-	return &out, out.check("/item/webhook/update")
+	return &out, out.check(PathItemWebhookUpdate)
 }

@@ -1,26 +1,64 @@
 package plaid
 
 import (
+	"maps"
 	"sync"
 
 	"golang.org/x/time/rate"
 )
 
-// publishedClientLimits are Plaid's per-client limits per minute (Plaid's
-// rate-limit table); endpoints without a published limit get
-// unpublishedClientLimit.
-var publishedClientLimits = map[Environment]map[string]int{
-	Sandbox:    {"/item/get": 5000, "/item/remove": 500, "/institutions/get_by_id": 400},
-	Production: {"/item/get": 5000, "/item/remove": 2000, "/institutions/get_by_id": 400},
+// RateLimit is one of Plaid's published limits on an endpoint: requests per
+// minute per Item and per client. Zero means none is published.
+type RateLimit struct {
+	PerItem   int
+	PerClient int
 }
 
+// publishedRateLimits are Plaid's rate-limit table. The client keeps under
+// the per-client limits; the emulator enforces both.
+var publishedRateLimits = map[Environment]map[string]RateLimit{
+	Sandbox: {
+		PathItemGet:             {PerItem: 40, PerClient: 5000},
+		PathItemRemove:          {PerItem: 100, PerClient: 500},
+		PathInstitutionsGetByID: {PerClient: 400},
+	},
+	Production: {
+		PathItemGet:             {PerItem: 15, PerClient: 5000},
+		PathItemRemove:          {PerItem: 30, PerClient: 2000},
+		PathInstitutionsGetByID: {PerClient: 400},
+	},
+}
+
+// PublishedRateLimits returns Plaid's published limits in env, by path. The
+// map is a copy.
+func PublishedRateLimits(env Environment) map[string]RateLimit {
+	return maps.Clone(publishedRateLimits[env])
+}
+
+// rateLimitCodes are the error codes of endpoints that answer their own
+// when over their limit; the others answer CodeRateLimit.
+var rateLimitCodes = map[string]string{
+	PathItemGet:             CodeItemGetLimit,
+	PathInstitutionsGetByID: CodeInstitutionsGetByIDLimit,
+}
+
+// RateLimitCode is the error_code path answers when over its limit.
+func RateLimitCode(path string) string {
+	if code, ok := rateLimitCodes[path]; ok {
+		return code
+	}
+	return CodeRateLimit
+}
+
+// unpublishedClientLimit is the client's cap on an endpoint without a
+// published per-client limit.
 const unpublishedClientLimit = 1000
 
 // DefaultRequestsPerMinute is the client-side cap used for path when the
 // provider sets none: the published per-client limit.
 func DefaultRequestsPerMinute(env Environment, path string) int {
-	if n, ok := publishedClientLimits[env][path]; ok {
-		return n
+	if l, ok := publishedRateLimits[env][path]; ok && l.PerClient > 0 {
+		return l.PerClient
 	}
 	return unpublishedClientLimit
 }

@@ -1,6 +1,35 @@
 package plaid
 
-import "context"
+import (
+	"context"
+	"slices"
+)
+
+// DefaultSandboxInstitutionID is First Platypus Bank, the sandbox
+// institution Plaid's docs and quickstarts use.
+const DefaultSandboxInstitutionID = "ins_109508"
+
+// The range /sandbox/public_token/create takes in
+// options.transactions.days_requested.
+const (
+	MinTransactionsDaysRequested = 1
+	MaxTransactionsDaysRequested = 730
+)
+
+// sandboxInitialProducts are the values Plaid's spec allows in
+// /sandbox/public_token/create's initial_products.
+var sandboxInitialProducts = []string{"assets", "auth", "cra_base_report", "cra_income_insights", "cra_lend_score", "cra_partner_insights", "cra_monitoring",
+	"identity", "income_verification", "investments_auth", "investments", "liabilities", "payment_initiation", "signal", "standing_orders", "statements", "transactions", "transfer"}
+
+// SandboxInitialProducts are the values /sandbox/public_token/create takes
+// in initial_products, in the spec's order. The slice is a copy.
+func SandboxInitialProducts() []string { return slices.Clone(sandboxInitialProducts) }
+
+// IsSandboxInitialProduct reports whether /sandbox/public_token/create
+// takes product in initial_products.
+func IsSandboxInitialProduct(product string) bool {
+	return slices.Contains(sandboxInitialProducts, product)
+}
 
 // SandboxPublicTokenRequest is the body of /sandbox/public_token/create.
 type SandboxPublicTokenRequest struct {
@@ -30,7 +59,7 @@ type publicTokenResponse struct {
 // CreateSandboxPublicToken calls /sandbox/public_token/create.
 func (c *Client) CreateSandboxPublicToken(ctx context.Context, req SandboxPublicTokenRequest) (string, error) {
 	var out publicTokenResponse
-	const path = "/sandbox/public_token/create"
+	const path = PathSandboxPublicTokenCreate
 	if err := c.call(ctx, path, req, &out); err != nil {
 		return "", err
 	}
@@ -55,7 +84,7 @@ type publicTokenRequest struct {
 // ExchangePublicToken calls /item/public_token/exchange.
 func (c *Client) ExchangePublicToken(ctx context.Context, publicToken string) (*ExchangeResponse, error) {
 	var out ExchangeResponse
-	const path = "/item/public_token/exchange"
+	const path = PathItemPublicTokenExchange
 	if err := c.call(ctx, path, publicTokenRequest{publicToken}, &out); err != nil {
 		return nil, err
 	}

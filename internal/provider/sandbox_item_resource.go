@@ -75,7 +75,7 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 		MarkdownDescription: "Products to initialise the Item with, default `[\"transactions\"]`. Changing them replaces the Item.",
 		Validators: []validator.List{
 			listvalidator.SizeAtLeast(1),
-			listvalidator.ValueStringsAre(stringvalidator.OneOf(sandboxInitialProducts...)),
+			listvalidator.ValueStringsAre(stringvalidator.OneOf(plaid.SandboxInitialProducts()...)),
 		},
 		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 	}
@@ -93,7 +93,7 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 	attrs["transactions_days_requested"] = schema.Int64Attribute{
 		Optional:            true,
 		MarkdownDescription: "Days of transaction history to generate, 1 to 730 (Plaid's default is 90). Changing it replaces the Item.",
-		Validators:          []validator.Int64{int64validator.Between(1, 730)},
+		Validators:          []validator.Int64{int64validator.Between(plaid.MinTransactionsDaysRequested, plaid.MaxTransactionsDaysRequested)},
 		PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 	}
 	resp.Schema = schema.Schema{
@@ -106,12 +106,7 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 }
 
-const defaultSandboxInstitution = "ins_109508"
-
-// sandboxInitialProducts are the values Plaid's spec allows in
-// /sandbox/public_token/create's initial_products.
-var sandboxInitialProducts = []string{"assets", "auth", "cra_base_report", "cra_income_insights", "cra_lend_score", "cra_partner_insights", "cra_monitoring",
-	"identity", "income_verification", "investments_auth", "investments", "liabilities", "payment_initiation", "signal", "standing_orders", "statements", "transactions", "transfer"}
+const defaultSandboxInstitution = plaid.DefaultSandboxInstitutionID
 
 func (r *sandboxItemResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)

@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // What each phase must cost per Item, and nothing more: the requests the
 // floors are made of, and what the run is checked against.
 var expectedRequests = map[string]map[string]float64{
-	phaseAdopt:    {"/item/get": 1},
-	phaseDestroy:  {"/item/get": 1, "/item/remove": 1}, // Terraform's refresh, then the removal
-	phaseTeardown: {"/item/remove": 1},
+	phaseAdopt:    {plaid.PathItemGet: 1},
+	phaseDestroy:  {plaid.PathItemGet: 1, plaid.PathItemRemove: 1}, // Terraform's refresh, then the removal
+	phaseTeardown: {plaid.PathItemRemove: 1},
 }
 
 // floorSeconds is the least time a phase can take: time_static's time for
@@ -79,7 +80,7 @@ func peakPerMinute(calls []emulator.Call) map[string]int {
 // the rate-limited setting: Plaid's published sandbox limits.
 func emulatorLimits() map[string]int {
 	limits := map[string]int{}
-	for path, l := range emulator.DefaultRateLimits(sandbox) {
+	for path, l := range plaid.PublishedRateLimits(sandbox) {
 		limits[path] = l.PerClient
 	}
 	return limits

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // Goals from issue 14.
@@ -203,12 +205,12 @@ func goals(runs []Run) []string {
 			out = append(out, fmt.Sprintf("0 ms, N=%d: adopt and destroy within %.2fx of time_static: not measured in this run", n, goalBaselineRatio))
 		}
 	}
-	removeLimit := emulatorLimit("/item/remove")
+	removeLimit := emulatorLimit(plaid.PathItemRemove)
 	for _, r := range runs {
 		if r.Provider != "plaid" || !r.Setting.RateLimited {
 			continue
 		}
-		peak := r.Teardown.PeakPerMinute["/item/remove"]
+		peak := r.Teardown.PeakPerMinute[plaid.PathItemRemove]
 		withinLimit := peak <= removeLimit && r.Teardown.Retries == 0
 		out = append(out, fmt.Sprintf("%s, N=%d: teardown within %.2fx of N / limit: %.2fx, %s; never faster than the limit allows (at most %d `/item/remove` in any minute, no 429): peak %d, %d refused, %s",
 			r.Setting.Name, r.N, goalRateLimitRatio, r.Teardown.Ratio, mark(r.Teardown.Ratio > 0 && r.Teardown.Ratio <= goalRateLimitRatio),
@@ -251,7 +253,7 @@ func phaseTitle(name string) string {
 func emulatorLimit(path string) int { return emulatorLimits()[path] }
 
 func limitsText() string {
-	return fmt.Sprintf("%d `/item/remove` and %d `/item/get`", emulatorLimit("/item/remove"), emulatorLimit("/item/get"))
+	return fmt.Sprintf("%d `/item/remove` and %d `/item/get`", emulatorLimit(plaid.PathItemRemove), emulatorLimit(plaid.PathItemGet))
 }
 
 // peakRange is the lowest and highest provider peak over the plaid runs,
