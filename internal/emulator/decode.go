@@ -7,10 +7,25 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
+
+// credentialFields are part of every request body: Plaid accepts the
+// credentials there as well as in headers (see credentials).
+type credentialFields struct {
+	ClientID string `json:"client_id"`
+	Secret   string `json:"secret"`
+}
+
+type accessTokenBody struct {
+	credentialFields
+	AccessToken string `json:"access_token"`
+}
 
 // maxRequestBytes bounds a request body; Plaid's own limit is far larger
 // than any request this API takes.
@@ -29,11 +44,11 @@ type request struct {
 // MISSING_FIELDS, in that order.
 func parseBody(r *http.Request, body []byte, ep *endpoint) (map[string]json.RawMessage, *apiError) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return nil, invalidRequest("INVALID_BODY", "body could not be parsed as JSON: the Content-Type header must be application/json")
+		return nil, invalidRequest(plaid.CodeInvalidBody, "body could not be parsed as JSON: the Content-Type header must be application/json")
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
-		return nil, invalidRequest("INVALID_BODY", "body could not be parsed as JSON")
+		return nil, invalidRequest(plaid.CodeInvalidBody, "body could not be parsed as JSON")
 	}
 	var unknown []string
 	for name := range fields {
@@ -43,7 +58,7 @@ func parseBody(r *http.Request, body []byte, ep *endpoint) (map[string]json.RawM
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return nil, invalidRequest("UNKNOWN_FIELDS", "the following fields are not recognized by this endpoint: "+strings.Join(unknown, ", "))
+		return nil, invalidRequest(plaid.CodeUnknownFields, "the following fields are not recognized by this endpoint: "+strings.Join(unknown, ", "))
 	}
 	var missing []string
 	for _, name := range ep.required {
@@ -52,7 +67,7 @@ func parseBody(r *http.Request, body []byte, ep *endpoint) (map[string]json.RawM
 		}
 	}
 	if len(missing) > 0 {
-		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: "+strings.Join(missing, ", "))
+		return nil, invalidRequest(plaid.CodeMissingFields, "the following required fields are missing: "+strings.Join(missing, ", "))
 	}
 	return fields, nil
 }
@@ -66,12 +81,12 @@ func (r *request) decode(v any) *apiError {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr):
-			return invalidRequest("INVALID_FIELD", fmt.Sprintf("%s must be of type %s", typeErr.Field, typeErr.Type))
+			return invalidRequest(plaid.CodeInvalidField, fmt.Sprintf("%s must be of type %s", typeErr.Field, typeErr.Type))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return invalidRequest("UNKNOWN_FIELDS", "the following fields are not recognized by this endpoint: "+name)
+			return invalidRequest(plaid.CodeUnknownFields, "the following fields are not recognized by this endpoint: "+name)
 		}
-		return invalidRequest("INVALID_FIELD", "a field has an invalid value")
+		return invalidRequest(plaid.CodeInvalidField, "a field has an invalid value")
 	}
 	return nil
 }
@@ -89,4 +104,9 @@ func credentials(r *http.Request, fields map[string]json.RawMessage) (clientID, 
 		return clientID, secret, "body"
 	}
 	return "", "", "none"
+}
+
+func validURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

@@ -200,7 +200,7 @@ func (e *Emulator) Seed(o SeedOptions) SeededItem {
 
 func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
 	if o.InstitutionID == "" {
-		o.InstitutionID = DefaultInstitutionID
+		o.InstitutionID = plaid.DefaultSandboxInstitutionID
 	}
 	if len(o.Products) == 0 {
 		o.Products = []string{"transactions"}

@@ -1,10 +1,10 @@
 package emulator
 
-import "slices"
+import (
+	"slices"
 
-// DefaultInstitutionID is First Platypus Bank, Plaid's usual sandbox
-// institution.
-const DefaultInstitutionID = "ins_109508"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
 
 // Institution is one of the sandbox institutions the emulator knows.
 type Institution struct {
@@ -18,21 +18,25 @@ type Institution struct {
 
 var allSandboxProducts = []string{"assets", "auth", "balance", "identity", "investments", "liabilities", "transactions", "income_verification", "statements", "signal", "transfer"}
 
-// sandboxProducts are the values /sandbox/public_token/create accepts in
-// initial_products.
-var sandboxProducts = []string{"assets", "auth", "cra_base_report", "cra_income_insights", "cra_lend_score", "cra_partner_insights", "cra_monitoring", "identity", "income_verification", "investments_auth", "investments", "liabilities", "payment_initiation", "signal", "standing_orders", "statements", "transactions", "transfer"}
-
 var countryCodes = []string{"US", "GB", "ES", "NL", "FR", "IE", "CA", "DE", "IT", "PL", "DK", "NO", "SE", "EE", "LT", "LV", "PT", "BE", "AT", "FI"}
 
-// institutions are Plaid's sandbox test institutions.
-var institutions = map[string]*Institution{
-	"ins_109508": {ID: "ins_109508", Name: "First Platypus Bank", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"011401533"}},
-	"ins_109509": {ID: "ins_109509", Name: "First Gingham Credit Union", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"021200339"}},
-	"ins_109510": {ID: "ins_109510", Name: "Tattersall Federal Credit Union", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"021000021"}},
-	"ins_109511": {ID: "ins_109511", Name: "Tartan Bank", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"011000028"}},
-	"ins_109512": {ID: "ins_109512", Name: "Houndstooth Bank", Products: []string{"auth", "balance", "identity", "transactions"}, CountryCodes: []string{"US"}, Routing: []string{"011000138"}},
-	"ins_127287": {ID: "ins_127287", Name: "Platypus OAuth Bank", Products: allSandboxProducts, CountryCodes: []string{"US"}, OAuth: true, Routing: []string{}},
-	"ins_117650": {ID: "ins_117650", Name: "Royal Bank of Plaid", Products: []string{"assets", "auth", "balance", "identity", "transactions"}, CountryCodes: []string{"GB"}, OAuth: true, Routing: []string{}},
+// institutions are Plaid's sandbox test institutions, by id.
+var institutions = byID([]*Institution{
+	{ID: plaid.DefaultSandboxInstitutionID, Name: "First Platypus Bank", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"011401533"}},
+	{ID: "ins_109509", Name: "First Gingham Credit Union", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"021200339"}},
+	{ID: "ins_109510", Name: "Tattersall Federal Credit Union", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"021000021"}},
+	{ID: "ins_109511", Name: "Tartan Bank", Products: allSandboxProducts, CountryCodes: []string{"US"}, Routing: []string{"011000028"}},
+	{ID: "ins_109512", Name: "Houndstooth Bank", Products: []string{"auth", "balance", "identity", "transactions"}, CountryCodes: []string{"US"}, Routing: []string{"011000138"}},
+	{ID: "ins_127287", Name: "Platypus OAuth Bank", Products: allSandboxProducts, CountryCodes: []string{"US"}, OAuth: true, Routing: []string{}},
+	{ID: "ins_117650", Name: "Royal Bank of Plaid", Products: []string{"assets", "auth", "balance", "identity", "transactions"}, CountryCodes: []string{"GB"}, OAuth: true, Routing: []string{}},
+})
+
+func byID(list []*Institution) map[string]*Institution {
+	out := make(map[string]*Institution, len(list))
+	for _, inst := range list {
+		out[inst.ID] = inst
+	}
+	return out
 }
 
 func (i *Institution) json(includeStatus bool) map[string]any {
@@ -69,4 +73,44 @@ func availableProducts(institutionID string, billed []string) []string {
 		}
 	}
 	return out
+}
+
+func (e *Emulator) institutionsGetByID(r *request) (map[string]any, *apiError) {
+	var body struct {
+		credentialFields
+		InstitutionID string   `json:"institution_id"`
+		CountryCodes  []string `json:"country_codes"`
+		Options       *struct {
+			IncludeOptionalMetadata          bool `json:"include_optional_metadata"`
+			IncludeStatus                    bool `json:"include_status"`
+			IncludeAuthMetadata              bool `json:"include_auth_metadata"`
+			IncludePaymentInitiationMetadata bool `json:"include_payment_initiation_metadata"`
+		} `json:"options"`
+	}
+	if err := r.decode(&body); err != nil {
+		return nil, err
+	}
+	if len(body.CountryCodes) == 0 {
+		return nil, invalidRequest(plaid.CodeInvalidField, "country_codes must contain at least one country code")
+	}
+	for _, cc := range body.CountryCodes {
+		if !slices.Contains(countryCodes, cc) {
+			return nil, invalidRequest(plaid.CodeInvalidField, "country_codes contains an unsupported country code: "+cc)
+		}
+	}
+	inst, ok := institutions[body.InstitutionID]
+	if !ok || !overlaps(inst.CountryCodes, body.CountryCodes) {
+		return nil, invalidInput(plaid.CodeInvalidInstitution, "invalid institution_id provided")
+	}
+	includeStatus := body.Options != nil && body.Options.IncludeStatus
+	return map[string]any{"institution": inst.json(includeStatus)}, nil
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }

@@ -14,20 +14,18 @@ type RateLimit struct {
 	PerClient int `json:"per_client"`
 }
 
-// DefaultRateLimits are Plaid's published per-minute limits.
+// DefaultRateLimits are Plaid's published per-minute limits
+// (plaid.PublishedRateLimits); any environment but production has the
+// sandbox's.
 func DefaultRateLimits(env plaid.Environment) map[string]RateLimit {
-	if env == plaid.Production {
-		return map[string]RateLimit{
-			"/item/get":               {PerItem: 15, PerClient: 5000},
-			"/item/remove":            {PerItem: 30, PerClient: 2000},
-			"/institutions/get_by_id": {PerClient: 400},
-		}
+	if env != plaid.Production {
+		env = plaid.Sandbox
 	}
-	return map[string]RateLimit{
-		"/item/get":               {PerItem: 40, PerClient: 5000},
-		"/item/remove":            {PerItem: 100, PerClient: 500},
-		"/institutions/get_by_id": {PerClient: 400},
+	limits := map[string]RateLimit{}
+	for path, l := range plaid.PublishedRateLimits(env) {
+		limits[path] = RateLimit{PerItem: l.PerItem, PerClient: l.PerClient}
 	}
+	return limits
 }
 
 // rateLimiter counts requests over a sliding window: a request is refused

@@ -55,10 +55,10 @@ func (e *Emulator) endItem(r *request, path string, codes []string) (map[string]
 // INVALID_FIELD as Plaid does.
 func checkReason(code, note *string, codes []string) *apiError {
 	if code != nil && !slices.Contains(codes, *code) {
-		return invalidRequest("INVALID_FIELD", "reason_code must be one of "+fmt.Sprint(codes))
+		return invalidRequest(plaid.CodeInvalidField, "reason_code must be one of "+fmt.Sprint(codes))
 	}
 	if note != nil && utf8.RuneCountInString(*note) > plaid.MaxReasonNoteLength {
-		return invalidRequest("INVALID_FIELD", fmt.Sprintf("reason_note must be at most %d characters", plaid.MaxReasonNoteLength))
+		return invalidRequest(plaid.CodeInvalidField, fmt.Sprintf("reason_note must be at most %d characters", plaid.MaxReasonNoteLength))
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
 // handle runs the checks every endpoint shares, then the endpoint itself.
 func (e *Emulator) handle(r *http.Request, body []byte, tooLarge bool, ep *endpoint, call *Call) (any, *apiError) {
 	if tooLarge {
-		return nil, invalidRequest("INVALID_BODY", "body is too large")
+		return nil, invalidRequest(plaid.CodeInvalidBody, "body is too large")
 	}
 	fields, apiErr := parseBody(r, body, ep)
 	if apiErr != nil {
@@ -121,22 +121,22 @@ func (e *Emulator) handle(r *http.Request, body []byte, tooLarge bool, ep *endpo
 	call.CredentialsIn = where
 	switch {
 	case clientID == "" && secret == "":
-		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: client_id, secret")
+		return nil, invalidRequest(plaid.CodeMissingFields, "the following required fields are missing: client_id, secret")
 	case clientID == "":
-		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: client_id")
+		return nil, invalidRequest(plaid.CodeMissingFields, "the following required fields are missing: client_id")
 	case secret == "":
-		return nil, invalidRequest("MISSING_FIELDS", "the following required fields are missing: secret")
+		return nil, invalidRequest(plaid.CodeMissingFields, "the following required fields are missing: secret")
 	case clientID != e.opts.ClientID || secret != e.opts.Secret:
-		return nil, invalidInput("INVALID_API_KEYS", "invalid client_id or secret provided")
+		return nil, invalidInput(plaid.CodeInvalidAPIKeys, "invalid client_id or secret provided")
 	}
 	if v := r.Header.Get("Plaid-Version"); v != "" && v != plaid.APIVersion {
-		return nil, invalidRequest("INVALID_HEADERS", "the Plaid-Version header must be "+plaid.APIVersion+" on this server")
+		return nil, invalidRequest(plaid.CodeInvalidHeaders, "the Plaid-Version header must be "+plaid.APIVersion+" on this server")
 	}
 	if ep.sandboxOnly && e.opts.Environment != plaid.Sandbox {
-		return nil, invalidRequest("SANDBOX_ONLY", "access to this endpoint is only available in the Sandbox environment")
+		return nil, invalidRequest(plaid.CodeSandboxOnly, "access to this endpoint is only available in the Sandbox environment")
 	}
 	if !e.limiter.allow("client|"+r.URL.Path, e.limiter.limit(r.URL.Path).PerClient) {
-		return nil, errRateLimit(rateLimitCode(r.URL.Path))
+		return nil, errRateLimit(plaid.RateLimitCode(r.URL.Path))
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

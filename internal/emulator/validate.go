@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // FieldError is a value the control API refuses, naming the field.
@@ -82,7 +84,7 @@ func validateSeed(count int, o SeedOptions) error {
 	if count < 1 || count > maxSeedCount {
 		return &FieldError{"count", fmt.Sprintf("must be between 1 and %d, got %d", maxSeedCount, count)}
 	}
-	inst := institutions[DefaultInstitutionID]
+	inst := institutions[plaid.DefaultSandboxInstitutionID]
 	if o.InstitutionID != "" {
 		var ok bool
 		if inst, ok = institutions[o.InstitutionID]; !ok {
