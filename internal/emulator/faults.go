@@ -1,13 +1,16 @@
 package emulator
 
 import (
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"time"
 )
 
 // Faults are misbehaviours the emulator adds on request, each drawn
-// independently per call. Rates are shares between 0 and 1.
+// independently per call. Rates are shares between 0 and 1. A new fault is
+// a rate here and a row in rateFaults, nothing more.
 type Faults struct {
 	// LatencyMS is added before every answer.
 	LatencyMS int `json:"latency_ms"`
@@ -34,14 +37,61 @@ type Faults struct {
 	Seed uint64 `json:"seed,omitempty"`
 }
 
-const (
-	faultDrop         = "dropped_connection"
-	faultLostResponse = "lost_response"
-	faultHTML502      = "html_502"
-	faultMaintenance  = "planned_maintenance"
-	fault500          = "internal_server_error"
-	fault503          = "service_unavailable"
-)
+// fault is one kind of misbehaviour: what the call log records, and what
+// the emulator does with a call instead of answering it as Plaid would.
+type fault struct {
+	// kind is recorded in Call.Fault.
+	kind string
+	// field is the JSON name of the fault's rate in Faults; rate reads it.
+	field string
+	rate  func(Faults) float64
+	serve func(e *Emulator, in *incoming)
+}
+
+// rateFaults are the faults drawn by rate, in the order they are drawn:
+// with a seed, that order makes a run repeatable.
+var rateFaults = []fault{
+	{kind: "dropped_connection", field: "drop_rate", rate: func(f Faults) float64 { return f.DropRate }, serve: dropConnection},
+	{kind: "lost_response", field: "lost_response_rate", rate: func(f Faults) float64 { return f.LostResponseRate }, serve: loseResponse},
+	{kind: "html_502", field: "html_502_rate", rate: func(f Faults) float64 { return f.HTML502Rate }, serve: proxyHTML502},
+	{kind: "internal_server_error", field: "error_500_rate", rate: func(f Faults) float64 { return f.Error500Rate }, serve: answerWith(errInternal)},
+	{kind: "service_unavailable", field: "error_503_rate", rate: func(f Faults) float64 { return f.Error503Rate }, serve: answerWith(errMaintenance)},
+}
+
+// maintenance is the fault of a maintenance window (MaintenanceSeconds):
+// every call in it, not a share of them.
+var maintenance = fault{kind: "planned_maintenance", serve: answerWith(errMaintenance)}
+
+// dropConnection closes the connection before doing anything.
+func dropConnection(e *Emulator, in *incoming) {
+	e.record(in.call)
+	hangUp(in.w)
+}
+
+// loseResponse does the work, then closes the connection without
+// answering: the client cannot know whether, say, a removal went through.
+func loseResponse(e *Emulator, in *incoming) {
+	result, apiErr := e.handle(in)
+	e.countLostRemoveAnswer(in.call, apiErr)
+	e.observe(in, result, apiErr)
+	e.record(in.call)
+	hangUp(in.w)
+}
+
+// proxyHTML502 answers as a proxy in front of Plaid would when Plaid is
+// unreachable.
+func proxyHTML502(e *Emulator, in *incoming) {
+	in.call.Status = http.StatusBadGateway
+	e.record(in.call)
+	in.w.Header().Set("Content-Type", "text/html")
+	in.w.WriteHeader(http.StatusBadGateway)
+	_, _ = io.WriteString(in.w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n")
+}
+
+// answerWith answers with a Plaid error in the endpoint's place.
+func answerWith(apiErr func() *apiError) func(*Emulator, *incoming) {
+	return func(e *Emulator, in *incoming) { e.answer(in, nil, apiErr()) }
+}
 
 type faultState struct {
 	cfg              Faults
@@ -50,9 +100,11 @@ type faultState struct {
 	injected         int
 }
 
+// drawnFault is what drawFault picked for a call: a latency, and a fault
+// or none.
 type drawnFault struct {
 	latency time.Duration
-	kind    string
+	fault   *fault
 }
 
 // SetFaults replaces the faults in force; the zero value turns them off.
@@ -88,21 +140,19 @@ func (e *Emulator) drawFault(path string) drawnFault {
 		return out
 	}
 	if time.Now().Before(f.maintenanceUntil) {
-		out.kind = faultMaintenance
+		out.fault = &maintenance
 		f.injected++
 		return out
 	}
 	x := f.rng.Float64()
-	for _, c := range []struct {
-		rate float64
-		kind string
-	}{{f.cfg.DropRate, faultDrop}, {f.cfg.LostResponseRate, faultLostResponse}, {f.cfg.HTML502Rate, faultHTML502}, {f.cfg.Error500Rate, fault500}, {f.cfg.Error503Rate, fault503}} {
-		if x < c.rate {
-			out.kind = c.kind
+	for i := range rateFaults {
+		rate := rateFaults[i].rate(f.cfg)
+		if x < rate {
+			out.fault = &rateFaults[i]
 			f.injected++
 			return out
 		}
-		x -= c.rate
+		x -= rate
 	}
 	return out
 }

@@ -48,6 +48,17 @@ func (e *Emulator) OnExchange(f func(Exchange)) {
 	e.observers = append(e.observers, f)
 }
 
+// incoming is one request to the Plaid API on its way to an answer.
+type incoming struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	body []byte
+	// tooLarge is set when the body was longer than maxRequestBytes.
+	tooLarge bool
+	ep       *endpoint
+	call     *Call
+}
+
 func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
 	call := &Call{Time: time.Now().UTC(), Path: r.URL.Path, Headers: map[string]bool{}, UserAgent: r.UserAgent(), CredentialsIn: "none"}
 	for _, h := range recordedHeaders {
@@ -60,60 +71,39 @@ func (e *Emulator) servePlaid(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &tooLarge) {
 		body = nil
 	}
+	in := &incoming{w: w, r: r, body: body, tooLarge: tooLarge != nil, call: call}
 
 	ep, known := endpoints[r.URL.Path]
 	if !known || r.Method != http.MethodPost {
-		e.answer(w, r, body, call, nil, errNotFoundEndpoint())
+		e.answer(in, nil, errNotFoundEndpoint())
 		return
 	}
+	in.ep = ep
 
-	fault := e.drawFault(r.URL.Path)
-	if fault.latency > 0 {
+	drawn := e.drawFault(r.URL.Path)
+	if drawn.latency > 0 {
 		select {
-		case <-time.After(fault.latency):
+		case <-time.After(drawn.latency):
 		case <-r.Context().Done():
 			return
 		}
 	}
-	switch fault.kind {
-	case faultDrop:
-		call.Fault = faultDrop
-		e.record(call)
-		hangUp(w)
-		return
-	case faultHTML502:
-		call.Fault = faultHTML502
-		call.Status = http.StatusBadGateway
-		e.record(call)
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n")
-		return
-	case faultMaintenance, fault500, fault503:
-		call.Fault = fault.kind
-		e.answer(w, r, body, call, nil, map[string]*apiError{faultMaintenance: errMaintenance(), fault500: errInternal(), fault503: errMaintenance()}[fault.kind])
+	if f := drawn.fault; f != nil {
+		call.Fault = f.kind
+		f.serve(e, in)
 		return
 	}
-
-	result, apiErr := e.handle(r, body, tooLarge != nil, ep, call)
-	if fault.kind == faultLostResponse {
-		// The work is done; the answer never arrives.
-		call.Fault = faultLostResponse
-		e.countLostRemoveAnswer(call, apiErr)
-		e.observe(r, body, call, result, apiErr)
-		e.record(call)
-		hangUp(w)
-		return
-	}
-	e.answer(w, r, body, call, result, apiErr)
+	result, apiErr := e.handle(in)
+	e.answer(in, result, apiErr)
 }
 
 // handle runs the checks every endpoint shares, then the endpoint itself.
-func (e *Emulator) handle(r *http.Request, body []byte, tooLarge bool, ep *endpoint, call *Call) (any, *apiError) {
-	if tooLarge {
+func (e *Emulator) handle(in *incoming) (any, *apiError) {
+	r, call := in.r, in.call
+	if in.tooLarge {
 		return nil, invalidRequest(plaid.CodeInvalidBody, "body is too large")
 	}
-	fields, apiErr := parseBody(r, body, ep)
+	fields, apiErr := parseBody(r, in.body, in.ep)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -132,7 +122,7 @@ func (e *Emulator) handle(r *http.Request, body []byte, tooLarge bool, ep *endpo
 	if v := r.Header.Get("Plaid-Version"); v != "" && v != plaid.APIVersion {
 		return nil, invalidRequest(plaid.CodeInvalidHeaders, "the Plaid-Version header must be "+plaid.APIVersion+" on this server")
 	}
-	if ep.sandboxOnly && e.opts.Environment != plaid.Sandbox {
+	if in.ep.sandboxOnly && e.opts.Environment != plaid.Sandbox {
 		return nil, invalidRequest(plaid.CodeSandboxOnly, "access to this endpoint is only available in the Sandbox environment")
 	}
 	if !e.limiter.allow("client|"+r.URL.Path, e.limiter.limit(r.URL.Path).PerClient) {
@@ -140,20 +130,22 @@ func (e *Emulator) handle(r *http.Request, body []byte, tooLarge bool, ep *endpo
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return ep.handle(e, &request{http: r, body: body, fields: fields, call: call})
+	return in.ep.handle(e, &request{http: r, body: in.body, fields: fields, call: call})
 }
 
 // answer writes a success or a Plaid error, records the call and shows the
 // exchange to observers.
-func (e *Emulator) answer(w http.ResponseWriter, r *http.Request, body []byte, call *Call, result any, apiErr *apiError) {
-	status, payload := e.observe(r, body, call, result, apiErr)
-	e.record(call)
+func (e *Emulator) answer(in *incoming, result any, apiErr *apiError) {
+	status, payload := e.observe(in, result, apiErr)
+	e.record(in.call)
+	w := in.w
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(payload)
 }
 
-func (e *Emulator) observe(r *http.Request, body []byte, call *Call, result any, apiErr *apiError) (int, []byte) {
+func (e *Emulator) observe(in *incoming, result any, apiErr *apiError) (int, []byte) {
+	r, body, call := in.r, in.body, in.call
 	requestID := newRequestID()
 	status := http.StatusOK
 	var out any

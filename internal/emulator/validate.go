@@ -29,19 +29,18 @@ const (
 // between 0 and 1 and together at most 1 (a call draws one fault at most),
 // durations non-negative and bounded, paths among the emulated endpoints.
 func (f Faults) Validate() error {
-	rates := []struct {
-		field string
-		rate  float64
-	}{{"drop_rate", f.DropRate}, {"lost_response_rate", f.LostResponseRate}, {"html_502_rate", f.HTML502Rate}, {"error_500_rate", f.Error500Rate}, {"error_503_rate", f.Error503Rate}}
 	sum := 0.0
-	for _, r := range rates {
-		if !(r.rate >= 0 && r.rate <= 1) {
-			return &FieldError{r.field, fmt.Sprintf("must be between 0 and 1 (a share of calls), got %v", r.rate)}
+	fields := make([]string, 0, len(rateFaults))
+	for _, ft := range rateFaults {
+		rate := ft.rate(f)
+		if !(rate >= 0 && rate <= 1) {
+			return &FieldError{ft.field, fmt.Sprintf("must be between 0 and 1 (a share of calls), got %v", rate)}
 		}
-		sum += r.rate
+		sum += rate
+		fields = append(fields, ft.field)
 	}
 	if sum > 1+1e-9 {
-		return &FieldError{"drop_rate+lost_response_rate+html_502_rate+error_500_rate+error_503_rate", fmt.Sprintf("the rates add up to %v; together they must be at most 1, since each call draws one fault at most", sum)}
+		return &FieldError{strings.Join(fields, "+"), fmt.Sprintf("the rates add up to %v; together they must be at most 1, since each call draws one fault at most", sum)}
 	}
 	if f.LatencyMS < 0 || f.LatencyMS > maxLatencyMS {
 		return &FieldError{"latency_ms", fmt.Sprintf("must be between 0 and %d, got %d", maxLatencyMS, f.LatencyMS)}
