@@ -13,11 +13,8 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
-// ControlPrefix is where the control API lives. Plaid has no path under it.
-const ControlPrefix = "/emulator/"
-
 // registerControlAPI adds the endpoints that tests and users' CI use to set
-// up and inspect the emulator. Documented in docs/guides/emulator.md. Each
+// up and inspect the emulator, under /emulator/, where Plaid has no path. Documented in docs/guides/emulator.md. Each
 // passes guardControl first.
 func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, e.guardControl(h)) }

@@ -1,6 +1,6 @@
 // Package emulator is a stateful, strict stand-in for the parts of Plaid's
 // API that the provider uses. Tests run it in-process; users run it as a
-// server (cmd/plaid-emulator) in their own CI. It answers with Plaid's status
+// server (internal/cmd/plaid-emulator) in their own CI. It answers with Plaid's status
 // codes and error bodies, keeps Items across calls, enforces Plaid's rate
 // limits, injects faults on request, and records every call it receives.
 package emulator
@@ -147,9 +147,6 @@ func (e *Emulator) ClientID() string { return e.opts.ClientID }
 
 // Secret returns the accepted secret.
 func (e *Emulator) Secret() string { return e.opts.Secret }
-
-// Environment returns the environment the emulator plays.
-func (e *Emulator) Environment() plaid.Environment { return e.opts.Environment }
 
 // Handler serves Plaid's API and, under /emulator/, the control API. Every
 // request body is capped at maxRequestBytes. The address each request
