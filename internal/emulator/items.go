@@ -39,12 +39,18 @@ func (e *Emulator) liveItemLocked(r *request, token string) (*item, *apiError) {
 	return it, nil
 }
 
-func (e *Emulator) itemGet(r *request) (map[string]any, *apiError) {
+// liveItemOfTokenBody decodes a body that carries only an access token and
+// resolves the token to its live Item.
+func (e *Emulator) liveItemOfTokenBody(r *request) (*item, *apiError) {
 	var body accessTokenBody
 	if err := r.decode(&body); err != nil {
 		return nil, err
 	}
-	it, apiErr := e.liveItemLocked(r, body.AccessToken)
+	return e.liveItemLocked(r, body.AccessToken)
+}
+
+func (e *Emulator) itemGet(r *request) (map[string]any, *apiError) {
+	it, apiErr := e.liveItemOfTokenBody(r)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -119,11 +125,7 @@ func (e *Emulator) itemWebhookUpdate(r *request) (map[string]any, *apiError) {
 }
 
 func (e *Emulator) itemAccessTokenInvalidate(r *request) (map[string]any, *apiError) {
-	var body accessTokenBody
-	if err := r.decode(&body); err != nil {
-		return nil, err
-	}
-	it, apiErr := e.liveItemLocked(r, body.AccessToken)
+	it, apiErr := e.liveItemOfTokenBody(r)
 	if apiErr != nil {
 		return nil, apiErr
 	}

@@ -101,11 +101,7 @@ func (e *Emulator) itemPublicTokenExchange(r *request) (map[string]any, *apiErro
 }
 
 func (e *Emulator) sandboxItemResetLogin(r *request) (map[string]any, *apiError) {
-	var body accessTokenBody
-	if err := r.decode(&body); err != nil {
-		return nil, err
-	}
-	it, apiErr := e.liveItemLocked(r, body.AccessToken)
+	it, apiErr := e.liveItemOfTokenBody(r)
 	if apiErr != nil {
 		return nil, apiErr
 	}
