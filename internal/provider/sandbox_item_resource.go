@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -92,7 +93,7 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 	attrs["transactions_days_requested"] = schema.Int64Attribute{
 		Optional:            true,
-		MarkdownDescription: "Days of transaction history to generate, 1 to 730 (Plaid's default is 90). Changing it replaces the Item.",
+		MarkdownDescription: fmt.Sprintf("Days of transaction history to generate, %d to %d (Plaid's default is 90). Changing it replaces the Item.", plaid.MinTransactionsDaysRequested, plaid.MaxTransactionsDaysRequested),
 		Validators:          []validator.Int64{int64validator.Between(plaid.MinTransactionsDaysRequested, plaid.MaxTransactionsDaysRequested)},
 		PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 	}
