@@ -162,7 +162,12 @@ func (e *Emulator) guardControl(next http.HandlerFunc) http.Handler {
 
 func (e *Emulator) controlHostAllowed(hostport string) bool {
 	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
+	if h, port, err := net.SplitHostPort(hostport); err == nil {
+		// SplitHostPort does not check the port: "localhost:80@evil.example"
+		// would otherwise pass as localhost.
+		if !allDigits(port) {
+			return false
+		}
 		host = h
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
@@ -178,6 +183,15 @@ func (e *Emulator) controlHostAllowed(hostport string) bool {
 		}
 	}
 	return false
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {

@@ -40,7 +40,7 @@ func controlRequest(t *testing.T, baseURL, method, path, host, body string, head
 // that name's DNS to 127.0.0.1; the Host header still carries its name.
 func TestControlAPI_refusesHostsOtherThanLoopback(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	for _, host := range []string{"evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "10.0.0.1:8080", "plaid-emulator:8080"} {
+	for _, host := range []string{"evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "10.0.0.1:8080", "plaid-emulator:8080", "localhost:80@evil.example", "127.0.0.1:80@evil.example", "localhost:evil.example"} {
 		if status, _ := controlRequest(t, h.url, "GET", "/emulator/calls", host, ""); status != http.StatusMisdirectedRequest {
 			t.Errorf("GET with Host %q: %d, want 421", host, status)
 		}
