@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
 // requiredProviders is added to examples that don't declare the provider's
@@ -79,7 +80,7 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	prov, err := clirun.Build(ctx, tmp)
+	prov, err := clirun.Build(ctx, tmp, provider.RegistryAddress)
 	if err != nil {
 		return err
 	}

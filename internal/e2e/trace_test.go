@@ -1,4 +1,4 @@
-package clirun_test
+package e2e_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
 const traceConfig = `
@@ -87,7 +88,7 @@ func TestCLI_lifecycleUnderTraceLeaksNoSecret(t *testing.T) {
 	tokensJSON, _ := json.Marshal(tokens)
 
 	dir := t.TempDir()
-	ws, err := clirun.New(ctx, dir, map[string]string{"main.tf": traceConfig})
+	ws, err := clirun.New(ctx, dir, provider.RegistryAddress, map[string]string{"main.tf": traceConfig})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,107 +163,4 @@ func TestCLI_lifecycleUnderTraceLeaksNoSecret(t *testing.T) {
 		}
 	}
 	t.Logf("scanned %d bytes of TRACE log and %d bytes of terraform output for %d secrets", len(logs), transcript.Len(), len(secrets))
-}
-
-// startEmulator runs an emulator on loopback for one test.
-func startEmulator(t *testing.T) *emulator.Server {
-	t.Helper()
-	srv, err := emulator.Listen(emulator.New(emulator.Options{Secret: "e2e-" + t.Name()}), "127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
-// exampleWorkspace copies an example (and its tests/ folder) into a
-// workspace run against srv.
-func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *emulator.Server) *clirun.Workspace {
-	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("skipped: no terraform on PATH")
-	}
-	root, err := clirun.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := clirun.CopyFiles(filepath.Join(root, "examples", example))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	ws, err := clirun.New(ctx, dir, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tests, err := os.ReadDir(filepath.Join(root, "examples", example, "tests")); err == nil {
-		_ = os.MkdirAll(filepath.Join(ws.Dir, "tests"), 0o700)
-		for _, f := range tests {
-			b, err := os.ReadFile(filepath.Join(root, "examples", example, "tests", f.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = os.WriteFile(filepath.Join(ws.Dir, "tests", f.Name()), b, 0o600)
-		}
-	}
-	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
-	return ws
-}
-
-func requireAllRemovedOnce(t *testing.T, srv *emulator.Server, want int) {
-	t.Helper()
-	items := srv.Items()
-	if len(items) != want {
-		t.Errorf("the emulator holds %d Items, want %d", len(items), want)
-	}
-	for _, it := range items {
-		if !it.Removed || it.RemoveCount != 1 {
-			t.Errorf("item %s: %+v, want removed exactly once", it.ItemID, it)
-		}
-	}
-}
-
-// examples/terraform-test-module passes `terraform test` against the
-// emulator, and the test's teardown removes every Item it made.
-func TestCLI_terraformTestModuleExample(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	srv := startEmulator(t)
-	ws := exampleWorkspace(ctx, t, "terraform-test-module", srv)
-	out, err := ws.Terraform(ctx, "test", "-no-color")
-	if err != nil || !strings.Contains(out, "3 passed, 0 failed") {
-		t.Fatalf("terraform test: %v\n%s", err, out)
-	}
-	requireAllRemovedOnce(t, srv, 3)
-}
-
-// examples/sandbox-teardown creates N sandbox Items and one destroy removes
-// them all, even when one vanished in between.
-func TestCLI_sandboxTeardownExample(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	srv := startEmulator(t)
-	ws := exampleWorkspace(ctx, t, "sandbox-teardown", srv)
-	if out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color", "-var", "items=12"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	items := srv.Items()
-	if len(items) != 12 {
-		t.Fatalf("apply made %d Items, want 12", len(items))
-	}
-	if err := srv.Revoke(items[0].ItemID); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color", "-var", "items=12"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	for _, it := range srv.Items() {
-		want := 1
-		if it.ItemID == items[0].ItemID {
-			want = 0 // revoked: the refresh found it gone, so no request
-		}
-		if !it.Removed || it.RemoveCount != want {
-			t.Errorf("item %s: %+v, want removed with %d /item/remove requests", it.ItemID, it, want)
-		}
-	}
 }
