@@ -2,10 +2,128 @@ package e2e_test
 
 import (
 	"context"
+	"io/fs"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
+
+// requiredProviders is added to examples that don't declare the provider's
+// source themselves (the short snippets shown in the docs), because dev
+// overrides match the registry address.
+const requiredProviders = `terraform {
+  required_providers {
+    plaid = { source = "ledgerline/plaid" }
+  }
+}
+`
+
+// Every directory of examples/ that holds .tf files passes `validate`
+// against a freshly built provider, so that the examples in the docs keep
+// working. The CLI is the one under test (TF_ACC_TERRAFORM_PATH, else the
+// terraform on PATH; `make validate-examples` runs this test alone). Under
+// Terraform the examples only OpenTofu parses (directories named
+// opentofu-*, such as the state encryption example) skip, saying so; under
+// OpenTofu every example is validated, those included.
+func TestExamples_validate(t *testing.T) {
+	cli := clirun.CLIPath()
+	if _, err := exec.LookPath(cli); err != nil {
+		t.Skipf("skipped: no %s to run", cli)
+	}
+	name, version, err := clirun.CLIVersion(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	isTofu := name == "OpenTofu"
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	root, err := clirun.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := exampleDirs(t, filepath.Join(root, "examples"))
+	tmp := t.TempDir()
+	prov, err := clirun.Build(ctx, tmp, provider.RegistryAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, dir := range dirs {
+		rel, _ := filepath.Rel(root, dir)
+		t.Run(rel, func(t *testing.T) {
+			if openTofuOnly(dir) && !isTofu {
+				t.Skipf("skipped: OpenTofu only, validated when TF_ACC_TERRAFORM_PATH is tofu (this is %s %s)", name, version)
+			}
+			files, err := clirun.CopyFiles(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !declaresProvider(files) {
+				files["zz_required_providers.tf"] = requiredProviders
+			}
+			ws, err := prov.Workspace(filepath.Join(tmp, "examples", strconv.Itoa(i)), files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws.CLI = cli
+			if out, err := ws.Terraform(ctx, "validate", "-no-color"); err != nil {
+				t.Errorf("%s %s validate: %v\n%s", name, version, err, out)
+			}
+		})
+	}
+}
+
+// exampleDirs lists, sorted, the directories under examples that hold .tf
+// files.
+func exampleDirs(t *testing.T, examples string) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	err := filepath.WalkDir(examples, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".terraform" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".tf") {
+			seen[filepath.Dir(path)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) == 0 {
+		t.Fatalf("no examples found under %s", examples)
+	}
+	dirs := make([]string, 0, len(seen))
+	for d := range seen {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	return dirs
+}
+
+// openTofuOnly reports whether an example directory uses what only OpenTofu
+// parses (its name starts with "opentofu-").
+func openTofuOnly(dir string) bool {
+	return strings.HasPrefix(filepath.Base(dir), "opentofu-")
+}
+
+func declaresProvider(files map[string]string) bool {
+	for _, content := range files {
+		if strings.Contains(content, "required_providers") {
+			return true
+		}
+	}
+	return false
+}
 
 // examples/terraform-test-module passes `terraform test` against the
 // emulator, and the test's teardown removes every Item it made.
