@@ -3,9 +3,10 @@ package e2e_test
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,12 +103,7 @@ func exampleDirs(t *testing.T, examples string) []string {
 	if len(seen) == 0 {
 		t.Fatalf("no examples found under %s", examples)
 	}
-	dirs := make([]string, 0, len(seen))
-	for d := range seen {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	return dirs
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // openTofuOnly reports whether an example directory uses what only OpenTofu
