@@ -1,6 +1,6 @@
 // Package clirun drives the real terraform CLI against a freshly built
 // provider through a dev_overrides CLI configuration, as a user would run
-// it. The demo and the end-to-end tests both use it.
+// it. The demo, the bench and the end-to-end tests (internal/e2e) use it.
 package clirun
 
 import (
@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-
-	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
 // Workspace is a directory of Terraform configuration with a provider
@@ -69,9 +67,16 @@ func CLIVersion(cli string) (name, version string, err error) {
 	return "", "", fmt.Errorf("%s version printed no Terraform or OpenTofu version: %q", cli, out)
 }
 
-// OpenTofuRegistryAddress is what OpenTofu makes of `source =
-// "ledgerline/plaid"`: the same provider on OpenTofu's registry host.
-const OpenTofuRegistryAddress = "registry.opentofu.org/ledgerline/plaid"
+// openTofuAddress is what OpenTofu makes of the same `source` (such as
+// "ledgerline/plaid"): the provider's namespace and type on OpenTofu's
+// registry host, where Terraform's address names registry.terraform.io.
+func openTofuAddress(registryAddress string) (string, error) {
+	parts := strings.Split(registryAddress, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return "", fmt.Errorf("registry address %q is not HOST/NAMESPACE/TYPE", registryAddress)
+	}
+	return "registry.opentofu.org/" + parts[1] + "/" + parts[2], nil
+}
 
 // Provider is a freshly built provider binary and a CLI configuration
 // whose dev_overrides point Terraform at it.
@@ -79,8 +84,15 @@ type Provider struct {
 	CLIConfig string
 }
 
-// Build builds the provider into dir/bin and writes dir/terraform.rc.
-func Build(ctx context.Context, dir string) (*Provider, error) {
+// Build builds the provider into dir/bin and writes dir/terraform.rc, whose
+// dev_overrides send registryAddress (the provider's published address,
+// HOST/NAMESPACE/TYPE) to that binary. The caller passes the address so
+// that this package needs nothing from the provider's.
+func Build(ctx context.Context, dir, registryAddress string) (*Provider, error) {
+	tofuAddress, err := openTofuAddress(registryAddress)
+	if err != nil {
+		return nil, err
+	}
 	root, err := ModuleRoot()
 	if err != nil {
 		return nil, err
@@ -100,7 +112,7 @@ func Build(ctx context.Context, dir string) (*Provider, error) {
 	// registry.terraform.io to Terraform and registry.opentofu.org to
 	// OpenTofu.
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
-		provider.RegistryAddress, binDir, OpenTofuRegistryAddress, binDir)
+		registryAddress, binDir, tofuAddress, binDir)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return nil, err
 	}
@@ -120,10 +132,10 @@ func (p *Provider) Workspace(dir string, files map[string]string) (*Workspace, e
 	return &Workspace{Dir: dir, cliConfig: p.CLIConfig, Transcript: io.Discard}, nil
 }
 
-// New builds the provider under dir and returns a workspace in dir/work
-// holding files.
-func New(ctx context.Context, dir string, files map[string]string) (*Workspace, error) {
-	p, err := Build(ctx, dir)
+// New builds the provider under dir (see Build) and returns a workspace in
+// dir/work holding files.
+func New(ctx context.Context, dir, registryAddress string, files map[string]string) (*Workspace, error) {
+	p, err := Build(ctx, dir, registryAddress)
 	if err != nil {
 		return nil, err
 	}

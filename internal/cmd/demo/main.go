@@ -18,6 +18,7 @@ import (
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
 func main() {
@@ -65,7 +66,7 @@ func run() error {
 		return err
 	}
 	step("Building the provider and writing a dev_overrides CLI configuration in %s", tmp)
-	ws, err := clirun.New(ctx, tmp, files)
+	ws, err := clirun.New(ctx, tmp, provider.RegistryAddress, files)
 	if err != nil {
 		return err
 	}

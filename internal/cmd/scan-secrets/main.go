@@ -22,8 +22,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,6 +46,9 @@ func main() {
 	}
 }
 
+// run scans every log under dir for the secrets and tokens recorded there
+// and writes what it found to out; a leak, or logs that could not show one,
+// is an error.
 func run(dir string, out io.Writer) error {
 	secrets, records, err := loadSecrets(dir)
 	if err != nil {
@@ -53,10 +58,32 @@ func run(dir string, out io.Writer) error {
 		return fmt.Errorf("no emulator recorded the tokens it issued (no %s* file in %s): was %s passed to the tests?", emulator.IssuedRecordPrefix, dir, emulator.LeakScanDirEnv)
 	}
 	m := newMatcher(secrets)
-	files, bytesRead, providerLines := 0, 0, 0
-	leaks := map[string]int{}     // "what (form) in file" -> count
-	exempted := map[string]bool{} // reasons seen
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	f, err := scanLogs(dir, secrets, m)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "leak scan: %d files, %.1f MB, %d secrets and tokens looked for (from the test list and %d emulator records), %d forms of them, %d provider request log lines seen\n", f.files, float64(f.bytesRead)/1e6, len(secrets), records, m.count, f.providerLines)
+	for _, reason := range slices.Sorted(maps.Keys(f.exempted)) {
+		fmt.Fprintf(out, "  shown on purpose: %s\n", reason)
+	}
+	return verdict(out, f)
+}
+
+// findings is what one scan of the logs saw.
+type findings struct {
+	files, bytesRead int
+	// providerLines counts the provider's request log lines: none means
+	// the logs were not TRACE logs and the scan proves nothing.
+	providerLines int
+	leaks         map[string]int  // "what (form) in file" -> count
+	exempted      map[string]bool // the exemption reasons of values seen
+}
+
+// scanLogs reads every file under dir but the records themselves and looks
+// for each secret's forms in it.
+func scanLogs(dir string, secrets []acctest.Secret, m *matcher) (*findings, error) {
+	f := &findings{leaks: map[string]int{}, exempted: map[string]bool{}}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || isRecord(d.Name()) {
 			return err
 		}
@@ -64,44 +91,39 @@ func run(dir string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		files++
-		bytesRead += len(text)
-		providerLines += bytes.Count(text, []byte("Plaid answered"))
-		m.scan(text, func(n needle, count int) {
-			s := secrets[n.secret]
-			if s.Exempt != "" {
-				exempted[s.Exempt] = true
-				return
-			}
-			leaks[fmt.Sprintf("%s (%s) in %s", s.What, n.form, filepath.Base(path))] += count
-		})
+		f.scanFile(filepath.Base(path), text, secrets, m)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "leak scan: %d files, %.1f MB, %d secrets and tokens looked for (from the test list and %d emulator records), %d forms of them, %d provider request log lines seen\n", files, float64(bytesRead)/1e6, len(secrets), records, m.count, providerLines)
-	reasons := make([]string, 0, len(exempted))
-	for reason := range exempted {
-		reasons = append(reasons, reason)
-	}
-	sort.Strings(reasons)
-	for _, reason := range reasons {
-		fmt.Fprintf(out, "  shown on purpose: %s\n", reason)
-	}
-	if providerLines == 0 {
+	return f, err
+}
+
+// scanFile adds what one file holds: a value with an exemption only notes
+// the reason, any other is a leak.
+func (f *findings) scanFile(name string, text []byte, secrets []acctest.Secret, m *matcher) {
+	f.files++
+	f.bytesRead += len(text)
+	f.providerLines += bytes.Count(text, []byte("Plaid answered"))
+	m.scan(text, func(n needle, count int) {
+		s := secrets[n.secret]
+		if s.Exempt != "" {
+			f.exempted[s.Exempt] = true
+			return
+		}
+		f.leaks[fmt.Sprintf("%s (%s) in %s", s.What, n.form, name)] += count
+	})
+}
+
+// verdict fails a scan that could not have seen a leak or that saw one,
+// listing each leak (what, in which form, where; never the value).
+func verdict(out io.Writer, f *findings) error {
+	if f.providerLines == 0 {
 		return fmt.Errorf("the logs hold none of the provider's request logs, so the scan would prove nothing: was TF_LOG=TRACE set?")
 	}
-	if len(leaks) > 0 {
-		keys := make([]string, 0, len(leaks))
-		for k := range leaks {
-			keys = append(keys, k)
+	if len(f.leaks) > 0 {
+		for _, k := range slices.Sorted(maps.Keys(f.leaks)) {
+			fmt.Fprintf(out, "  LEAK: %s (%d times)\n", k, f.leaks[k])
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(out, "  LEAK: %s (%d times)\n", k, leaks[k])
-		}
-		return fmt.Errorf("%d leaks", len(leaks))
+		return fmt.Errorf("%d leaks", len(f.leaks))
 	}
 	fmt.Fprintln(out, "leak scan: no secret or token found")
 	return nil

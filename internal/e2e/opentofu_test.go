@@ -1,4 +1,4 @@
-package clirun_test
+package e2e_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
 )
 
 // examples/opentofu-state-encryption really keeps the token out of state at
@@ -38,7 +39,7 @@ func TestOpenTofu_stateEncryptionExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := clirun.New(ctx, t.TempDir(), files)
+	ws, err := clirun.New(ctx, t.TempDir(), provider.RegistryAddress, files)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package clirun_test
+package e2e_test
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
 
@@ -87,16 +86,4 @@ func TestCLI_importStepsFromTheDocs(t *testing.T) {
 	if strings.Contains(out, warning) {
 		t.Errorf("an import by env:NAME warns about the token:\n%s", out)
 	}
-}
-
-// newWorkspace builds the provider into a workspace holding main.tf, run
-// against srv.
-func newWorkspace(ctx context.Context, t *testing.T, srv *emulator.Server, mainTF string) *clirun.Workspace {
-	t.Helper()
-	ws, err := clirun.New(ctx, t.TempDir(), map[string]string{"main.tf": mainTF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
-	return ws
 }

@@ -1,0 +1,83 @@
+package e2e_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
+)
+
+// startEmulator runs an emulator on loopback for one test.
+func startEmulator(t *testing.T) *emulator.Server {
+	t.Helper()
+	srv, err := emulator.Listen(emulator.New(emulator.Options{Secret: "e2e-" + t.Name()}), "127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// exampleWorkspace copies an example (and its tests/ folder) into a
+// workspace run against srv.
+func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *emulator.Server) *clirun.Workspace {
+	t.Helper()
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Skip("skipped: no terraform on PATH")
+	}
+	root, err := clirun.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := clirun.CopyFiles(filepath.Join(root, "examples", example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ws, err := clirun.New(ctx, dir, provider.RegistryAddress, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tests, err := os.ReadDir(filepath.Join(root, "examples", example, "tests")); err == nil {
+		_ = os.MkdirAll(filepath.Join(ws.Dir, "tests"), 0o700)
+		for _, f := range tests {
+			b, err := os.ReadFile(filepath.Join(root, "examples", example, "tests", f.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = os.WriteFile(filepath.Join(ws.Dir, "tests", f.Name()), b, 0o600)
+		}
+	}
+	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
+	return ws
+}
+
+func requireAllRemovedOnce(t *testing.T, srv *emulator.Server, want int) {
+	t.Helper()
+	items := srv.Items()
+	if len(items) != want {
+		t.Errorf("the emulator holds %d Items, want %d", len(items), want)
+	}
+	for _, it := range items {
+		if !it.Removed || it.RemoveCount != 1 {
+			t.Errorf("item %s: %+v, want removed exactly once", it.ItemID, it)
+		}
+	}
+}
+
+// newWorkspace builds the provider into a workspace holding main.tf, run
+// against srv.
+func newWorkspace(ctx context.Context, t *testing.T, srv *emulator.Server, mainTF string) *clirun.Workspace {
+	t.Helper()
+	ws, err := clirun.New(ctx, t.TempDir(), provider.RegistryAddress, map[string]string{"main.tf": mainTF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
+	return ws
+}
