@@ -160,35 +160,3 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 	}
 	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries}, diags
 }
-
-// checkBaseURL accepts an absolute http(s) URL with a host and no path,
-// query or credentials: requests are sent to base_url + "/item/get". Its
-// errors quote the scheme and host at most: the rest (userinfo, path, query,
-// fragment, or an unparsable remainder) may hold a secret, and at plan time
-// the secret is not yet registered with the redactor.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	shown := func() string {
-		if err != nil || strings.Contains(raw, "@") {
-			return "base_url"
-		}
-		quoted := u.Scheme + "://" + u.Host
-		if quoted != raw {
-			quoted += "/…"
-		}
-		return fmt.Sprintf("%q", plaid.Redact(quoted))
-	}
-	switch {
-	case err == nil && u.User != nil:
-		return fmt.Errorf("the base URL must not contain credentials (a user name or password before @); use client_id and secret")
-	case err != nil:
-		return fmt.Errorf("%s is not a valid URL", shown())
-	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("the base URL must start with http:// or https://, not %q", plaid.Redact(u.Scheme)+":")
-	case u.Host == "":
-		return fmt.Errorf("the base URL %s has no host", shown())
-	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
-		return fmt.Errorf("the base URL %s must not have a path, query or fragment", shown())
-	}
-	return nil
-}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -70,23 +69,8 @@ func webhookAttribute() schema.StringAttribute {
 		Computed: true,
 		MarkdownDescription: "The URL Plaid sends this Item's webhooks to. Setting or changing it calls `/item/webhook/update` in place (Plaid then sends `WEBHOOK_UPDATE_ACKNOWLEDGED` to the new URL); " +
 			"`\"\"` clears it. When left out, the Item's current webhook is read and never overwritten.",
-		Validators:    []validator.String{webhookURL()},
+		Validators:    []validator.String{validWebhookURL()},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-}
-
-// webhookURL accepts "" (clear) or an absolute http(s) URL.
-func webhookURL() validator.String {
-	return stringCheck{
-		description: `must be "" or an http(s) URL`,
-		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
-			if s == "" {
-				return
-			}
-			if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Webhook URL", `Expected an absolute http:// or https:// URL, or "" to clear the webhook.`)
-			}
-		},
 	}
 }
 

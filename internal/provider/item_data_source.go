@@ -58,7 +58,7 @@ func (d *itemDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Required:            true,
 		Sensitive:           true,
 		MarkdownDescription: "The access token of the Item to read, issued in the provider's `environment`.",
-		Validators:          []validator.String{accessTokenFormat()},
+		Validators:          []validator.String{validAccessToken()},
 	}
 	attrs["status"] = schema.SingleNestedAttribute{
 		Computed:            true,

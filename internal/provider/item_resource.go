@@ -53,7 +53,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"Creating the resource checks the token with `/item/get` and records the Item; nothing is created at Plaid. " +
 			"A new token for the same Item (after `/item/access_token/invalidate`) updates the resource in place: the plan checks it with `/item/get` when it is known, and apply checks again and refuses a token of another Item. " +
 			"A token of another Item plans a replacement, with a warning: the old Item is removed at Plaid, for good.",
-		Validators: []validator.String{accessTokenFormat()},
+		Validators: []validator.String{validAccessToken()},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Brings an existing Plaid Item under Terraform through its access token, and removes the Item on destroy with `/item/remove`, or with `/item/products/terminate` when `removal_method = \"terminate\"`. " +

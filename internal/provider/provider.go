@@ -60,12 +60,12 @@ func (p *plaidProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"environment": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The Plaid environment: `sandbox` (default) or `production`. `development` was shut down by Plaid in 2024 and is rejected. Falls back to the `" + envEnvironment + "` environment variable.",
-				Validators:          []validator.String{environmentName()},
+				Validators:          []validator.String{validEnvironment()},
 			},
 			"base_url": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Where to send API requests instead of the environment's Plaid host, such as the bundled emulator or a proxy (`http` or `https`, no path). Falls back to the `" + envBaseURL + "` environment variable.",
-				Validators:          []validator.String{baseURL()},
+				Validators:          []validator.String{validBaseURL()},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
@@ -80,7 +80,7 @@ func (p *plaidProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"request_timeout": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "How long one attempt of a request may take before it is abandoned and retried, as a Go duration such as `30s` (the default).",
-				Validators:          []validator.String{positiveDuration()},
+				Validators:          []validator.String{validPositiveDuration()},
 			},
 		},
 	}

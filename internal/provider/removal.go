@@ -34,14 +34,14 @@ func removalReasonAttributes() map[string]schema.Attribute {
 				"With `remove` it is optional (left out of the request when unset) and one of " + codeList(remove.codes) + ". " +
 				"With `terminate` it is required and one of " + codeList(terminate.codes) + ". " +
 				"Changing it updates state only, with no call to Plaid.",
-			Validators: []validator.String{reasonCodeFitsMethod{}},
+			Validators: []validator.String{validReasonCodeForMethod()},
 		},
 		"removal_reason_note": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: fmt.Sprintf("Free text sent as `reason_note` on destroy with either method, at most %d characters. ", plaid.MaxReasonNoteLength) +
 				"Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time. Left out of the request when unset. " +
 				"Changing it updates state only, with no call to Plaid.",
-			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(plaid.MaxReasonNoteLength), noPersonalData()},
+			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(plaid.MaxReasonNoteLength), validNoPersonalData()},
 		},
 	}
 }

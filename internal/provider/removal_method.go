@@ -61,10 +61,12 @@ func codeList(codes []string) string {
 	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
 }
 
-// reasonCodeFitsMethod checks removal_reason_code against the codes of the
+// validReasonCodeForMethod checks removal_reason_code against the codes of the
 // call that removal_method picks, at plan time and on the attribute: the
 // two calls take different codes, and terminate requires one. It runs on a
 // null code too, which is how a missing one is caught.
+func validReasonCodeForMethod() validator.String { return reasonCodeFitsMethod{} }
+
 type reasonCodeFitsMethod struct{}
 
 func (reasonCodeFitsMethod) Description(context.Context) string {

@@ -2,13 +2,20 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
+
+// The plan-time checks of attribute values, named valid<What>. The one
+// check that needs the removal methods, validReasonCodeForMethod, sits with
+// them in removal_method.go.
 
 // stringCheck adapts a func to validator.String, so each check here is just
 // the rule it enforces. Unknown and null values are skipped: they are
@@ -27,9 +34,9 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	v.check(req.ConfigValue.ValueString(), resp, req)
 }
 
-// environmentName accepts sandbox and production and explains why
+// validEnvironment accepts sandbox and production and explains why
 // development is gone.
-func environmentName() validator.String {
+func validEnvironment() validator.String {
 	return stringCheck{
 		description: "must be sandbox or production",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
@@ -40,8 +47,8 @@ func environmentName() validator.String {
 	}
 }
 
-// baseURL accepts an http(s) URL with a host and no path.
-func baseURL() validator.String {
+// validBaseURL accepts an http(s) URL with a host and no path.
+func validBaseURL() validator.String {
 	return stringCheck{
 		description: "must be an http or https URL with no path",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
@@ -52,8 +59,40 @@ func baseURL() validator.String {
 	}
 }
 
-// positiveDuration accepts a Go duration above zero.
-func positiveDuration() validator.String {
+// checkBaseURL accepts an absolute http(s) URL with a host and no path,
+// query or credentials: requests are sent to base_url + "/item/get". Its
+// errors quote the scheme and host at most: the rest (userinfo, path, query,
+// fragment, or an unparsable remainder) may hold a secret, and at plan time
+// the secret is not yet registered with the redactor.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	shown := func() string {
+		if err != nil || strings.Contains(raw, "@") {
+			return "base_url"
+		}
+		quoted := u.Scheme + "://" + u.Host
+		if quoted != raw {
+			quoted += "/…"
+		}
+		return fmt.Sprintf("%q", plaid.Redact(quoted))
+	}
+	switch {
+	case err == nil && u.User != nil:
+		return fmt.Errorf("the base URL must not contain credentials (a user name or password before @); use client_id and secret")
+	case err != nil:
+		return fmt.Errorf("%s is not a valid URL", shown())
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("the base URL must start with http:// or https://, not %q", plaid.Redact(u.Scheme)+":")
+	case u.Host == "":
+		return fmt.Errorf("the base URL %s has no host", shown())
+	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
+		return fmt.Errorf("the base URL %s must not have a path, query or fragment", shown())
+	}
+	return nil
+}
+
+// validPositiveDuration accepts a Go duration above zero.
+func validPositiveDuration() validator.String {
 	return stringCheck{
 		description: "must be a positive Go duration such as 30s",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
@@ -64,9 +103,24 @@ func positiveDuration() validator.String {
 	}
 }
 
-// accessTokenFormat checks the shape of an access token at plan time. Its
+// validWebhookURL accepts "" (clear) or an absolute http(s) URL.
+func validWebhookURL() validator.String {
+	return stringCheck{
+		description: `must be "" or an http(s) URL`,
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if s == "" {
+				return
+			}
+			if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Webhook URL", `Expected an absolute http:// or https:// URL, or "" to clear the webhook.`)
+			}
+		},
+	}
+}
+
+// validAccessToken checks the shape of an access token at plan time. Its
 // errors never repeat the token.
-func accessTokenFormat() validator.String {
+func validAccessToken() validator.String {
 	return stringCheck{
 		description: "must be a Plaid access token: access-sandbox-... or access-production-...",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
@@ -105,10 +159,10 @@ func countDigits(s string) int {
 	return n
 }
 
-// noPersonalData warns, at plan time, when a removal note seems to carry
+// validNoPersonalData warns, at plan time, when a removal note seems to carry
 // personal data, which Plaid's terms forbid there. It is a warning because
 // the patterns can't be sure.
-func noPersonalData() validator.String {
+func validNoPersonalData() validator.String {
 	return stringCheck{
 		description: "should not contain personal data such as an email address or phone number",
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
