@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
@@ -85,6 +86,58 @@ func addPlaidError(diags *diag.Diagnostics, summary, attempted string, err error
 		return
 	}
 	diags.AddError(summary, describePlaidError(attempted, err, data))
+}
+
+// itemGoneWarning tells the user why a resource left state on refresh,
+// and what the plan on screen does about it: an Item whose token or key is
+// still in the configuration is planned to be adopted (or, in the sandbox,
+// created) again, which cannot work for an adopted Item.
+func itemGoneWarning(itemID string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
+		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state. "+
+			"While its token stays in the configuration, this plan adopts it again and the apply fails: remove that token (or its key in a for_each map) from the configuration. A plaid_sandbox_item is created anew instead.", itemID))
+}
+
+// tokenRefused explains why /item/get refused a token from the
+// configuration; attempted says what for (adopting, reading), and failure
+// is the summary of any other error.
+func tokenRefused(failure, attempted string, err error, data *providerData) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		where := string(data.environment)
+		if !data.sendsToPlaid() {
+			where += " at the provider's base_url, " + data.baseURL + " (check that this is the server that issued the token)"
+		}
+		diags.AddAttributeError(path.Root("access_token"), "Plaid Rejected the Access Token",
+			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", attempted, err, where))
+	case plaid.IsItemNotFound(err):
+		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Already Removed",
+			fmt.Sprintf("%s failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", attempted, err))
+	default:
+		addPlaidError(&diags, failure, attempted, err, data)
+	}
+	return diags
+}
+
+// invalidTokenDetail explains INVALID_ACCESS_TOKEN for an Item in state:
+// why it is not proof of removal, and the ways out. Each command works for
+// an instance of count or for_each too: a removed block does not (Terraform
+// refuses instance keys in it), so it is offered for whole resources only.
+func invalidTokenDetail(attempted, itemID string, err error, data *providerData) string {
+	return plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
+		"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
+		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
+		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
+		"What to do:\n"+
+		"- Wrong environment or credentials: fix the provider's environment, client_id or secret, and run the command again.\n"+
+		"- Rotated token: put the new token in the configuration and run terraform apply, which updates the resource in place; then destroy removes the Item with it.\n"+
+		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
+		"    terraform state list -id=%s\n"+
+		"    terraform state rm '<address>'\n"+
+		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE; put the new token in the configuration too, or the next apply changes it back to the rejected one and fails.\n"+
+		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } (Terraform 1.7 and later) does the same from configuration.",
+		attempted, err, data.environment, itemID))
 }
 
 // stopped reports whether a call ended because Terraform stopped the

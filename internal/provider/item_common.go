@@ -50,16 +50,6 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 	}
 }
 
-// itemGoneWarning tells the user why a resource left state on refresh,
-// and what the plan on screen does about it: an Item whose token or key is
-// still in the configuration is planned to be adopted (or, in the sandbox,
-// created) again, which cannot work for an adopted Item.
-func itemGoneWarning(itemID string) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
-		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state. "+
-			"While its token stays in the configuration, this plan adopts it again and the apply fails: remove that token (or its key in a for_each map) from the configuration. A plaid_sandbox_item is created anew instead.", itemID))
-}
-
 // webhookAttribute is the webhook of a resource: set, changed or cleared
 // in place through /item/webhook/update. Left out of the configuration, the
 // Item's current webhook is read and never overwritten.

@@ -7,15 +7,12 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 var (
@@ -206,26 +203,4 @@ func (r *itemResource) ImportState(ctx context.Context, req resource.ImportState
 		}
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("access_token"), token)...)
-}
-
-// tokenRefused explains why /item/get refused a token from the
-// configuration; attempted says what for (adopting, reading), and failure
-// is the summary of any other error.
-func tokenRefused(failure, attempted string, err error, data *providerData) diag.Diagnostics {
-	var diags diag.Diagnostics
-	switch {
-	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
-		where := string(data.environment)
-		if !data.sendsToPlaid() {
-			where += " at the provider's base_url, " + data.baseURL + " (check that this is the server that issued the token)"
-		}
-		diags.AddAttributeError(path.Root("access_token"), "Plaid Rejected the Access Token",
-			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", attempted, err, where))
-	case plaid.IsItemNotFound(err):
-		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Already Removed",
-			fmt.Sprintf("%s failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", attempted, err))
-	default:
-		addPlaidError(&diags, failure, attempted, err, data)
-	}
-	return diags
 }

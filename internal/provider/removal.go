@@ -74,23 +74,3 @@ func removeItem(ctx context.Context, data *providerData, accessToken, itemID str
 	}
 	return diags
 }
-
-// invalidTokenDetail explains INVALID_ACCESS_TOKEN for an Item in state:
-// why it is not proof of removal, and the ways out. Each command works for
-// an instance of count or for_each too: a removed block does not (Terraform
-// refuses instance keys in it), so it is offered for whole resources only.
-func invalidTokenDetail(attempted, itemID string, err error, data *providerData) string {
-	return plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
-		"INVALID_ACCESS_TOKEN does not prove the Item is gone, so the resource stays in state. Likely causes:\n"+
-		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
-		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
-		"What to do:\n"+
-		"- Wrong environment or credentials: fix the provider's environment, client_id or secret, and run the command again.\n"+
-		"- Rotated token: put the new token in the configuration and run terraform apply, which updates the resource in place; then destroy removes the Item with it.\n"+
-		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
-		"    terraform state list -id=%s\n"+
-		"    terraform state rm '<address>'\n"+
-		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE; put the new token in the configuration too, or the next apply changes it back to the rejected one and fails.\n"+
-		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } (Terraform 1.7 and later) does the same from configuration.",
-		attempted, err, data.environment, itemID))
-}
