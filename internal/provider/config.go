@@ -14,13 +14,6 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
-const (
-	envClientID    = "PLAID_CLIENT_ID"
-	envSecret      = "PLAID_SECRET"
-	envEnvironment = "PLAID_ENV"
-	envBaseURL     = "PLAID_BASE_URL"
-)
-
 // osEnv is how Configure reads the environment; tests pass their own.
 var osEnv = os.Getenv
 
@@ -32,6 +25,20 @@ type providerData struct {
 	// Diagnostics use both to give advice that fits.
 	baseURL    string
 	maxRetries int
+}
+
+// configuredData unpacks the provider's data, which is nil until the
+// provider is configured (as during validation).
+func configuredData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
 }
 
 // sendsToPlaid reports whether requests go to one of Plaid's own hosts

@@ -5,20 +5,20 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // plaid_item and plaid_sandbox_item differ only in how the Item comes to be
 // (adopted through a token, or created in the sandbox). Once it exists, both
 // read, update and remove it the same way: that lifecycle is here, written
-// once over the part of the model they share.
+// once over the model they share (item_schema.go), with the checks of a
+// token against the provider's environment and the Item in state.
 
 // Default operation timeouts. Delete is long because a big teardown waits
 // its turn under the client-side rate limit.
@@ -26,43 +26,6 @@ const (
 	defaultItemReadTimeout   = 5 * time.Minute
 	defaultItemDeleteTimeout = 20 * time.Minute
 )
-
-// managedItemModel is what both Item resources manage the same way; each
-// resource's model embeds it.
-type managedItemModel struct {
-	ID                types.String   `tfsdk:"id"`
-	AccessToken       types.String   `tfsdk:"access_token"`
-	RemovalMethod     types.String   `tfsdk:"removal_method"`
-	RemovalReasonCode types.String   `tfsdk:"removal_reason_code"`
-	RemovalReasonNote types.String   `tfsdk:"removal_reason_note"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-	itemFields
-}
-
-func (m *managedItemModel) managed() *managedItemModel { return m }
-
-// itemModel is a pointer to a resource model that embeds managedItemModel.
-type itemModel[M any] interface {
-	*M
-	managed() *managedItemModel
-}
-
-// managedItemAttributes are the attributes of managedItemModel except
-// access_token, whose meaning differs: configured for plaid_item, computed
-// for plaid_sandbox_item.
-func managedItemAttributes() map[string]schema.Attribute {
-	attrs := itemComputedAttributes()
-	for name, a := range removalReasonAttributes() {
-		attrs[name] = a
-	}
-	attrs["webhook"] = webhookAttribute()
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "The Item's `item_id`. Never the access token.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-	return attrs
-}
 
 // readManagedItem refreshes the Item, and removes the resource from state
 // when Plaid says the Item is gone (see refreshItem).
@@ -134,6 +97,130 @@ func deleteManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	defer cancel()
 
 	resp.Diagnostics.Append(removeItem(ctx, data, m.AccessToken.ValueString(), m.ItemID.ValueString(), m.RemovalMethod, m.RemovalReasonCode, m.RemovalReasonNote)...)
+}
+
+// refreshItem reads the Item into fields. It reports gone when Plaid
+// answers ITEM_NOT_FOUND, so that the caller removes the resource from state.
+// INVALID_ACCESS_TOKEN keeps state as it was, with a warning: it is not proof
+// of removal, and an error here would block the way out (a removed block
+// refreshes first).
+func refreshItem(ctx context.Context, data *providerData, token string, fields *itemFields) (gone bool, diags diag.Diagnostics) {
+	itemID := fields.ItemID.ValueString()
+	got, err := data.client.GetItem(ctx, token)
+	switch {
+	case plaid.IsItemNotFound(err):
+		diags.Append(itemGoneWarning(itemID))
+		return true, diags
+	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		diags.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",
+			invalidTokenDetail("Refreshing Item "+itemID+" with /item/get", itemID, err, data))
+		return false, diags
+	case err != nil:
+		addPlaidError(&diags, "Could Not Read the Plaid Item", "Reading Item "+itemID+" with /item/get", err, data)
+		return false, diags
+	}
+	fields.fillKeepingClearedWebhook(&got.Item, fields.Webhook)
+	return false, diags
+}
+
+// updateWebhookInPlace is Update's part for both resources: when the
+// planned webhook differs from state, change it at Plaid and take Plaid's
+// answer into plan.
+func updateWebhookInPlace(ctx context.Context, data *providerData, token string, plan, state *itemFields) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.Webhook.Equal(state.Webhook) {
+		return diags
+	}
+	it := state.currentItem()
+	changed, d := syncWebhook(ctx, data, token, plan.Webhook, it)
+	diags.Append(d...)
+	if !changed || diags.HasError() {
+		// No call: "" and null are the same to Plaid, and the plan
+		// already holds every other value from state.
+		return diags
+	}
+	plan.fillKeepingClearedWebhook(it, plan.Webhook)
+	return diags
+}
+
+// syncWebhook makes the Item's webhook what the configuration says: null
+// leaves it alone, "" clears it, a URL sets it. When it calls Plaid, it
+// replaces *it with Plaid's answer and reports changed.
+func syncWebhook(ctx context.Context, data *providerData, token string, configured types.String, it *plaid.Item) (changed bool, diags diag.Diagnostics) {
+	if configured.IsNull() || configured.IsUnknown() {
+		return false, diags
+	}
+	want := configured.ValueString()
+	current := ""
+	if it.Webhook != nil {
+		current = *it.Webhook
+	}
+	if want == current {
+		return false, diags
+	}
+	var arg *string
+	if want != "" {
+		arg = &want
+	}
+	resp, err := data.client.UpdateWebhook(ctx, token, arg)
+	if err != nil {
+		attempted := "Setting the webhook of Item " + it.ItemID + " with /item/webhook/update"
+		if stopped(err) {
+			diags.Append(interruptedDiagnostic(attempted))
+			return false, diags
+		}
+		diags.Append(diag.NewAttributeErrorDiagnostic(path.Root("webhook"), "Could Not Update the Item's Webhook",
+			describePlaidError(attempted, err, data)))
+		return false, diags
+	}
+	*it = resp.Item
+	return true, diags
+}
+
+// removeItem removes an Item with the call removal_method picks
+// (/item/remove unless it says terminate), treating ITEM_NOT_FOUND as
+// success: the Item is gone, whether it was removed earlier, revoked by its
+// owner, or removed by a first attempt whose answer was lost. That case gets
+// a warning, so that a teardown's output counts the Items already gone. Any
+// other error, including INVALID_ACCESS_TOKEN, leaves the resource in state.
+func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, method, code, note types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m := removalMethodOf(method)
+	// The outcome is logged on a masked context, like the request itself.
+	ctx = tflog.SetField(plaid.WithLogMasks(ctx), "item_id", itemID)
+	ctx = tflog.SetField(ctx, "plaid_path", m.path)
+	resp, err := m.end(ctx, data.client, accessToken, code.ValueString(), note.ValueString())
+	switch {
+	case err == nil:
+		tflog.Info(ctx, "Removed Plaid Item", map[string]any{"request_id": resp.RequestID})
+	case plaid.IsItemNotFound(err):
+		tflog.Info(ctx, "Plaid Item was already removed; nothing to do", map[string]any{"error": err.Error()})
+		diags.AddWarning("Plaid Item Already Gone",
+			fmt.Sprintf("Item %s was already removed when destroy reached it: %s answered ITEM_NOT_FOUND (%s). It was removed outside Terraform, revoked by its owner, or removed by an earlier attempt whose answer was lost. It leaves state; nothing else to do.", itemID, m.path, err))
+	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
+		diags.AddError("Plaid Rejected the Access Token: the Item May Still Exist",
+			invalidTokenDetail("Removing Item "+itemID+" with "+m.path, itemID, err, data))
+	default:
+		addPlaidError(&diags, "Could Not Remove the Plaid Item", "Removing Item "+itemID+" with "+m.path, err, data)
+	}
+	return diags
+}
+
+// checkTokenEnvironment fails when a known token was issued in another
+// environment than the provider's.
+func checkTokenEnvironment(token types.String, env plaid.Environment, diags *diag.Diagnostics) {
+	if token.IsNull() || token.IsUnknown() {
+		return
+	}
+	tokenEnv, err := plaid.ParseToken(plaid.AccessToken, token.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("access_token"), "Invalid Plaid Access Token", sentence(err))
+		return
+	}
+	if tokenEnv != env {
+		diags.AddAttributeError(path.Root("access_token"), "Access Token From Another Environment",
+			fmt.Sprintf("The access token was issued in Plaid's %s environment, but the provider is configured for %s, where Plaid would reject it. Set the provider's environment (or %s) to %q, or use a %s token.", tokenEnv, env, envEnvironment, tokenEnv, env))
+	}
 }
 
 // checkSameItem is apply's check of a token changed in place: it must

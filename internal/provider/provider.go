@@ -28,6 +28,15 @@ type plaidProvider struct {
 	version string
 }
 
+// The environment variables each setting falls back to when the provider
+// block leaves it out.
+const (
+	envClientID    = "PLAID_CLIENT_ID"
+	envSecret      = "PLAID_SECRET"
+	envEnvironment = "PLAID_ENV"
+	envBaseURL     = "PLAID_BASE_URL"
+)
+
 // providerModel is the provider block.
 type providerModel struct {
 	ClientID          types.String `tfsdk:"client_id"`

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -31,6 +33,38 @@ type removalMethod struct {
 var removalMethods = map[string]removalMethod{
 	removalMethodRemove:    {name: removalMethodRemove, path: plaid.PathItemRemove, codes: plaid.RemoveReasonCodes()},
 	removalMethodTerminate: {name: removalMethodTerminate, path: plaid.PathItemProductsTerminate, codes: plaid.TerminateReasonCodes(), reasonRequired: true},
+}
+
+// removalReasonAttributes are the settings every Item-removing resource
+// shares. They only shape the destroy request, so changing them updates
+// state alone.
+func removalReasonAttributes() map[string]schema.Attribute {
+	remove, terminate := removalMethods[removalMethodRemove], removalMethods[removalMethodTerminate]
+	return map[string]schema.Attribute{
+		"removal_method": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "How destroy ends the Item at Plaid: `remove` (the default when unset) calls `/item/remove`, as this provider always has; " +
+				"`terminate` calls `/item/products/terminate`, which Plaid recommends for offboarding users and which requires `removal_reason_code`. " +
+				"Either way the access token stops working and billing for the Item ends, and an Item already gone (`ITEM_NOT_FOUND`) counts as destroyed. " +
+				"Changing it updates state only, with no call to Plaid.",
+			Validators: []validator.String{stringvalidator.OneOf(removalMethodRemove, removalMethodTerminate)},
+		},
+		"removal_reason_code": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Why the Item is ended, sent as `reason_code` on destroy. Each call takes its own codes, checked at plan time against the one `removal_method` picks. " +
+				"With `remove` it is optional (left out of the request when unset) and one of " + codeList(remove.codes) + ". " +
+				"With `terminate` it is required and one of " + codeList(terminate.codes) + ". " +
+				"Changing it updates state only, with no call to Plaid.",
+			Validators: []validator.String{validReasonCodeForMethod()},
+		},
+		"removal_reason_note": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Free text sent as `reason_note` on destroy with either method, at most %d characters. ", plaid.MaxReasonNoteLength) +
+				"Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time. Left out of the request when unset. " +
+				"Changing it updates state only, with no call to Plaid.",
+			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(plaid.MaxReasonNoteLength), validNoPersonalData()},
+		},
+	}
 }
 
 // removalMethodOf is the method a resource's removal_method names; unset

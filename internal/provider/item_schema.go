@@ -3,14 +3,20 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
+
+// The model and attributes that plaid_item, plaid_sandbox_item and the
+// plaid_item data source share, so that they read alike; item_lifecycle.go
+// acts on them.
 
 // itemFields are what /item/get tells about an Item that every resource
 // and data source showing an Item has, so they read alike.
@@ -66,6 +72,57 @@ func itemComputedAttributes() map[string]schema.Attribute {
 	return attrs
 }
 
+// managedItemModel is what both Item resources manage the same way; each
+// resource's model embeds it.
+type managedItemModel struct {
+	ID                types.String   `tfsdk:"id"`
+	AccessToken       types.String   `tfsdk:"access_token"`
+	RemovalMethod     types.String   `tfsdk:"removal_method"`
+	RemovalReasonCode types.String   `tfsdk:"removal_reason_code"`
+	RemovalReasonNote types.String   `tfsdk:"removal_reason_note"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	itemFields
+}
+
+func (m *managedItemModel) managed() *managedItemModel { return m }
+
+// itemModel is a pointer to a resource model that embeds managedItemModel.
+type itemModel[M any] interface {
+	*M
+	managed() *managedItemModel
+}
+
+// managedItemAttributes are the attributes of managedItemModel except
+// access_token, whose meaning differs: configured for plaid_item, computed
+// for plaid_sandbox_item.
+func managedItemAttributes() map[string]schema.Attribute {
+	attrs := itemComputedAttributes()
+	for name, a := range removalReasonAttributes() {
+		attrs[name] = a
+	}
+	attrs["webhook"] = webhookAttribute()
+	attrs["id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "The Item's `item_id`. Never the access token.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	return attrs
+}
+
+// webhookAttribute is the webhook of a resource: set, changed or cleared
+// in place through /item/webhook/update. Left out of the configuration, the
+// Item's current webhook is read and never overwritten.
+func webhookAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "The URL Plaid sends this Item's webhooks to. Setting or changing it calls `/item/webhook/update` in place (Plaid then sends `WEBHOOK_UPDATE_ACKNOWLEDGED` to the new URL); " +
+			"`\"\"` clears it. When left out, the Item's current webhook is read and never overwritten.",
+		Validators:    []validator.String{validWebhookURL()},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
 // fill sets the fields from Plaid's answer.
 func (f *itemFields) fill(it *plaid.Item) {
 	f.ItemID = types.StringValue(it.ItemID)
@@ -107,4 +164,20 @@ func (f *itemFields) setUnknownToNull(itemID string) {
 			*s = types.StringNull()
 		}
 	}
+}
+
+// fillKeepingClearedWebhook sets fields from Plaid's answer. A webhook
+// cleared with "" comes back from Plaid as null; keeping "" keeps state what
+// the configuration says, so the plan stays empty.
+func (f *itemFields) fillKeepingClearedWebhook(it *plaid.Item, prior types.String) {
+	f.fill(it)
+	if it.Webhook == nil && !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
+		f.Webhook = types.StringValue("")
+	}
+}
+
+// currentItem is the Item as state knows it, for syncWebhook when no fresh
+// read is needed.
+func (f *itemFields) currentItem() *plaid.Item {
+	return &plaid.Item{ItemID: f.ItemID.ValueString(), Webhook: f.Webhook.ValueStringPointer()}
 }
