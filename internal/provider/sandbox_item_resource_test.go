@@ -29,9 +29,9 @@ resource "plaid_sandbox_item" "test" {
 `
 }
 
-// A sandbox Item is created, read, given a webhook in place, read by both
-// data sources, and removed on destroy with the configured reason.
-func TestAccSandboxItem_lifecycleAndDataSources(t *testing.T) {
+// A sandbox Item is created, read, given a webhook in place, replaced when
+// its institution changes, and removed on destroy with the configured reason.
+func TestAccSandboxItem_lifecycle(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	item := "plaid_sandbox_item.test"
 	webhook := "https://hooks.example.com/plaid"
@@ -58,28 +58,6 @@ func TestAccSandboxItem_lifecycleAndDataSources(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(item, tfjsonpath.New("webhook"), knownvalue.StringExact(webhook))},
-			},
-			{
-				Config: sandboxItemConfig(tg, fmt.Sprintf("  webhook = %q", webhook)) + `
-data "plaid_item" "read" {
-  access_token = plaid_sandbox_item.test.access_token
-}
-
-data "plaid_institution" "bank" {
-  institution_id = plaid_sandbox_item.test.institution_id
-}
-`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.CompareValuePairs("data.plaid_item.read", tfjsonpath.New("item_id"), item, tfjsonpath.New("item_id"), compare.ValuesSame()),
-					statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("webhook"), knownvalue.StringExact(webhook)),
-					statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("error_code"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("products"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("auth"), knownvalue.StringExact("transactions")})),
-					statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("billed_products"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("auth"), knownvalue.StringExact("transactions")})),
-					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("name"), knownvalue.StringExact("First Platypus Bank")),
-					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("country_codes"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("US")})),
-					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("oauth"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("data.plaid_institution.bank", tfjsonpath.New("products"), knownvalue.SetPartial([]knownvalue.Check{knownvalue.StringExact("transactions")})),
-				},
 				Check: func(s *terraform.State) error {
 					firstItemID = s.RootModule().Resources[item].Primary.Attributes["item_id"]
 					return nil
@@ -106,32 +84,6 @@ data "plaid_institution" "bank" {
 				},
 			},
 		},
-	})
-}
-
-// The data source shows what /item/get says about the Item's status, and
-// its health through error_code.
-func TestAccItemDataSource_statusAndLoginRequired(t *testing.T) {
-	tg := acctest.NewTarget(t)
-	e := tg.RequireEmulator(t)
-	item := tg.NewItem(t)
-	if err := e.ResetLogin(item.ItemID); err != nil {
-		t.Fatal(err)
-	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + `
-data "plaid_item" "read" {
-  access_token = var.plaid_token
-}
-`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
-				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("error_code"), knownvalue.StringExact("ITEM_LOGIN_REQUIRED")),
-				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("status").AtMapKey("last_webhook_code"), knownvalue.Null()),
-			},
-		}},
 	})
 }
 
@@ -170,13 +122,10 @@ func TestAccSandboxItem_destroyAfterItemVanished(t *testing.T) {
 	})
 }
 
-func TestAccPlanTimeErrors_sandboxAndDataSources(t *testing.T) {
+// What plaid_sandbox_item can check before creating anything fails at plan
+// time, on the attribute.
+func TestAccSandboxItem_planTimeErrors(t *testing.T) {
 	tg := acctest.NewTarget(t)
-	e := tg.RequireEmulator(t)
-	gone := tg.NewItem(t)
-	if err := e.Revoke(gone.ItemID); err != nil {
-		t.Fatal(err)
-	}
 	for name, tc := range map[string]struct {
 		config   string
 		planOnly bool
@@ -186,9 +135,6 @@ func TestAccPlanTimeErrors_sandboxAndDataSources(t *testing.T) {
 		"no products":                {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { initial_products = [] }`, true, `initial_products`},
 		"days out of range":          {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { transactions_days_requested = 731 }`, true, `between 1 and 730`},
 		"bad webhook":                {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { webhook = "ftp://x" }`, true, `Invalid Webhook URL`},
-		"unknown institution":        {tg.ProviderConfig() + `data "plaid_institution" "x" { institution_id = "ins_0" }`, false, `No Such Plaid Institution`},
-		"data source, removed item":  {tg.ProviderConfig() + `data "plaid_item" "x" { access_token = var.plaid_token }`, false, `Plaid Item No Longer Exists`},
-		"data source, unknown token": {tg.ProviderConfig() + `data "plaid_item" "x" { access_token = "access-sandbox-00000000-0000-0000-0000-000000000000" }`, false, `Plaid Rejected the Access Token.*Reading the Item with /item/get failed`},
 		"unknown sandbox product":    {tg.ProviderConfig() + `resource "plaid_sandbox_item" "test" { initial_products = ["telepathy"] }`, true, `initial_products.*transactions`},
 	} {
 		t.Run(name, func(t *testing.T) {
