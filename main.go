@@ -19,7 +19,8 @@ func main() {
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	// What providerserver.Serve does, with the server from provider.NewServer.
+	// What providerserver.Serve does, with the server from provider.NewServer:
+	// the framework's, inside internal/rpccontext and the redacting layer.
 	var opts []tf6server.ServeOpt
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())

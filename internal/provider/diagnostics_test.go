@@ -3,8 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -74,3 +77,38 @@ func TestAddPlaidError_interruptedIsOneLine(t *testing.T) {
 }
 
 func newDiags() diag.Diagnostics { return nil }
+
+// Each kind of failure the client now tells apart gets advice that fits it.
+func TestDescribePlaidError_adviceFitsTheCause(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/sandbox/public_token/create":
+			w.WriteHeader(500)
+			_, _ = w.Write([]byte(`{"error_type":"API_ERROR","error_code":"INTERNAL_SERVER_ERROR","error_message":"m","request_id":"r"}`))
+		default:
+			w.Header().Set("Location", "http://127.0.0.2:9/")
+			w.WriteHeader(307)
+		}
+	}))
+	defer srv.Close()
+	client, err := plaid.New(plaid.Config{BaseURL: srv.URL, ClientID: "cid", Secret: echoSecret, RequestsPerMinute: 100000,
+		Retry: plaid.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, createErr := client.CreateSandboxPublicToken(context.Background(), plaid.SandboxPublicTokenRequest{InstitutionID: "ins_1", InitialProducts: []string{"auth"}})
+	_, redirectErr := client.GetItem(context.Background(), echoAccessToken)
+	for name, tc := range map[string]struct {
+		err       error
+		want, not string
+	}{
+		"creating call may have gone through": {createErr, "GET /emulator/items", "kept failing"},
+		"redirect":                            {redirectErr, "127.0.0.2", "retries"},
+	} {
+		text := describePlaidError("Doing it", tc.err, &providerData{environment: plaid.Sandbox, baseURL: srv.URL, maxRetries: 3})
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("%s: want %q and not %q in:\n%s", name, tc.want, tc.not, text)
+		}
+	}
+}

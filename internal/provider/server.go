@@ -2,141 +2,148 @@ package provider
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+	"github.com/ledgerline/terraform-provider-plaid/internal/rpccontext"
 )
 
 // NewServer returns the protocol 6 server factory that main.go serves and the
-// acceptance tests run, so that both exercise the same wrapping.
+// acceptance tests run, so that both exercise the same layers: the
+// framework's server; around it rpccontext, which releases finished RPCs'
+// contexts and cancels every RPC when Terraform stops the provider; and
+// outermost redactingServer.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		stopping, stop := context.WithCancel(context.Background())
-		return &redactingServer{ProviderServer: &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())(), stopping: stopping, stop: stop}}
+		return &redactingServer{ProviderServer: rpccontext.Wrap(providerserver.NewProtocol6(New(version)())())}
 	}
 }
 
 // StopGracePeriod is how long a request already sent to Plaid may still
-// wait for its answer after Terraform stops the provider (Ctrl-C). The docs
-// (templates/index.md.tmpl) state it.
+// wait for its answer after Terraform stops the provider (Ctrl-C): the
+// client's plaid.Config.AnswerGrace. The docs (templates/index.md.tmpl)
+// state it.
 const StopGracePeriod = 10 * time.Second
 
-// releasingServer works around the framework keeping every RPC's context
-// alive until StopProvider. Its proto6server registers a cancel function for
-// each RPC (so that StopProvider can cancel what is in flight) and never
-// forgets one; each holds the RPC's whole context chain, including the
-// per-RPC loggers terraform-plugin-go and the framework build, about 10 KiB.
-// A destroy of 1,000 Items makes a few thousand RPCs, so the provider grew by
-// tens of MiB that nothing could collect (terraform-plugin-framework v1.19.0;
-// unchanged upstream as of 2026-05).
-//
-// The wrapper hands the framework an rpcContext instead, and cuts it from the
-// real context once the RPC has returned: the framework still holds its cancel
-// function, but that now reaches a few hundred bytes. Only the RPCs Terraform
-// makes once per resource instance are wrapped; the others are made a handful
-// of times per run.
-//
-// The wrapper also carries the graceful stop. When Terraform is interrupted
-// it calls StopProvider; the framework then cancels the RPCs in flight, but
-// not the ones Terraform starts after. stopping ends at StopProvider and
-// cancels every wrapped RPC, those in flight and those to come, so that no
-// new request or retry starts; the client lets a request already sent
-// receive its answer for StopGracePeriod (plaid.Config.AnswerGrace).
-type releasingServer struct {
+// redactingServer is the outermost layer of the provider's server, and the
+// last redaction boundary: every RPC runs with log masks for the secret
+// and tokens, and every diagnostic it returns passes plaid.Redact. It has to
+// be here, outside the framework: terraform-plugin-go writes each
+// diagnostic's summary and detail to the TRACE log from the response, on a
+// context that no code inside the provider can mask.
+type redactingServer struct {
 	tfprotov6.ProviderServer
-	stopping context.Context
-	stop     context.CancelFunc
 }
 
-// StopProvider marks the provider as stopping, then lets the framework
-// cancel what it tracks.
-func (s *releasingServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
-	s.stop()
-	return s.ProviderServer.StopProvider(ctx, req)
-}
-
-// withReleasedContext runs one RPC on an rpcContext, cancelled when the
-// provider stops, and releases it after.
-func withReleasedContext[Req, Resp any](s *releasingServer, ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if s.stopping.Err() != nil {
-		cancel() // stopped already: the RPC starts nothing at Plaid
+// redacted runs one RPC on a masked context and redacts the diagnostics of
+// its response.
+func redacted[Req, Resp any](ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
+	resp, err := rpc(plaid.WithLogMasks(ctx), req)
+	if err == nil {
+		for _, d := range diagnosticsOf(resp) {
+			if d != nil {
+				d.Summary = plaid.Redact(d.Summary)
+				d.Detail = plaid.Redact(d.Detail)
+			}
+		}
 	}
-	defer context.AfterFunc(s.stopping, cancel)()
-	rc := newRPCContext(ctx)
-	defer rc.release()
-	return rpc(rc, req)
+	return resp, err
 }
 
-func (s *releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.ValidateResourceConfig)
+func (s *redactingServer) ValidateProviderConfig(ctx context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ValidateProviderConfig)
 }
 
-func (s *releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+func (s *redactingServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ConfigureProvider)
 }
 
-func (s *releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.UpgradeResourceState)
+func (s *redactingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ValidateResourceConfig)
 }
 
-func (s *releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+func (s *redactingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
 }
 
-func (s *releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.ReadResource)
+func (s *redactingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.UpgradeResourceState)
 }
 
-func (s *releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.PlanResourceChange)
+func (s *redactingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ReadResource)
 }
 
-func (s *releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.ApplyResourceChange)
+func (s *redactingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
-func (s *releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.ImportResourceState)
+func (s *redactingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ApplyResourceChange)
 }
 
-func (s *releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.MoveResourceState)
+func (s *redactingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ImportResourceState)
 }
 
-func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return withReleasedContext(s, ctx, req, s.ProviderServer.ReadDataSource)
+func (s *redactingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.MoveResourceState)
 }
 
-// rpcContext is the RPC's context while the RPC runs, and an empty, cancelled
-// context once released. Released, it no longer reaches the RPC's values, so
-// whatever still holds it holds only this small struct. Nothing may use an
-// RPC's context after the RPC returns; anything that does sees it cancelled.
-type rpcContext struct {
-	current atomic.Pointer[context.Context]
+func (s *redactingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return redacted(ctx, req, s.ProviderServer.ReadDataSource)
 }
 
-// finishedRPC is what a released rpcContext answers with.
-var finishedRPC = func() context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	return ctx
-}()
-
-func newRPCContext(ctx context.Context) *rpcContext {
-	rc := &rpcContext{}
-	rc.current.Store(&ctx)
-	return rc
+// diagnosticsOf returns the diagnostics of any response wrapped above.
+func diagnosticsOf(resp any) []*tfprotov6.Diagnostic {
+	switch r := resp.(type) {
+	case *tfprotov6.ValidateProviderConfigResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ConfigureProviderResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ValidateResourceConfigResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ValidateDataResourceConfigResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.UpgradeResourceStateResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ReadResourceResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.PlanResourceChangeResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ApplyResourceChangeResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ImportResourceStateResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.MoveResourceStateResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	case *tfprotov6.ReadDataSourceResponse:
+		if r != nil {
+			return r.Diagnostics
+		}
+	}
+	return nil
 }
-
-func (c *rpcContext) release() { c.current.Store(&finishedRPC) }
-
-func (c *rpcContext) load() context.Context { return *c.current.Load() }
-
-func (c *rpcContext) Deadline() (time.Time, bool) { return c.load().Deadline() }
-func (c *rpcContext) Done() <-chan struct{}       { return c.load().Done() }
-func (c *rpcContext) Err() error                  { return c.load().Err() }
-func (c *rpcContext) Value(key any) any           { return c.load().Value(key) }

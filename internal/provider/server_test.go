@@ -1,143 +1,83 @@
 package provider
 
 import (
+	"bytes"
 	"context"
-	"errors"
-	"runtime"
-	"sync/atomic"
+	"strings"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+	"github.com/ledgerline/terraform-provider-plaid/internal/rpccontext"
 )
 
-type markerKey struct{}
-
-func TestRPCContext_servesTheRPCUntilReleased(t *testing.T) {
-	parent, cancel := context.WithCancel(context.WithValue(context.Background(), markerKey{}, "value"))
-	defer cancel()
-	rc := newRPCContext(parent)
-
-	if got := rc.Value(markerKey{}); got != "value" {
-		t.Fatalf("during the RPC, Value = %v, want the parent's value", got)
-	}
-	if rc.Err() != nil {
-		t.Fatalf("during the RPC, Err = %v, want nil", rc.Err())
-	}
-	child, stop := context.WithCancel(rc)
-	defer stop()
-	cancel()
-	select {
-	case <-child.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("cancelling the RPC's context did not reach a context derived from the rpcContext")
-	}
-
-	rc.release()
-	if got := rc.Value(markerKey{}); got != nil {
-		t.Errorf("released, Value = %v, want nil: the RPC's values must be unreachable", got)
-	}
-	if !errors.Is(rc.Err(), context.Canceled) {
-		t.Errorf("released, Err = %v, want context.Canceled", rc.Err())
-	}
-	select {
-	case <-rc.Done():
-	default:
-		t.Error("released, Done is not closed")
-	}
-}
-
-// finishedRPCsCollected runs n ValidateResourceConfig RPCs on server, each
-// with a context carrying its own marker, and reports how many markers the
-// garbage collector reclaimed once the RPCs had returned.
-func finishedRPCsCollected(t *testing.T, server tfprotov6.ProviderServer, n int) int {
-	t.Helper()
-	var collected atomic.Int32
-	for range n {
-		marker := new([1024]byte)
-		runtime.AddCleanup(marker, func(*atomic.Int32) { collected.Add(1) }, &collected)
-		ctx := context.WithValue(context.Background(), markerKey{}, marker)
-		if _, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "plaid_item"}); err != nil {
-			t.Fatalf("ValidateResourceConfig: %v", err)
-		}
-	}
-	// Cleanups run on their own goroutine after a collection; a few rounds
-	// let them all run.
-	for i := 0; i < 50 && int(collected.Load()) < n; i++ {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	// The server lives as long as the provider process does; here, as
-	// long as the count.
-	runtime.KeepAlive(server)
-	return int(collected.Load())
-}
-
-func TestReleasingServer_finishedRPCsCanBeCollected(t *testing.T) {
-	const n = 50
-	if got := finishedRPCsCollected(t, NewServer("test")(), n); got < n {
-		t.Errorf("%d of %d finished RPCs' contexts were collected; the server keeps the rest alive", got, n)
-	}
-}
-
-// The reason releasingServer exists. If this starts failing, the framework
-// no longer keeps finished RPCs' contexts, and releasingServer can go.
-func TestFrameworkServer_keepsFinishedRPCsAlive(t *testing.T) {
-	const n = 50
-	if got := finishedRPCsCollected(t, providerserver.NewProtocol6(New("test")())(), n); got != 0 {
-		t.Errorf("%d of %d finished RPCs' contexts were collected: the framework has stopped keeping them; remove releasingServer", got, n)
-	}
-}
-
-// ctxRecorder is a ProviderServer whose ReadResource hands its context to
-// the test and waits to be let go.
-type ctxRecorder struct {
+// stubServer answers every RPC with diagnostics carrying the secret and a
+// token, and logs them on the context it is given.
+type stubServer struct {
 	tfprotov6.ProviderServer
-	seen    chan context.Context
-	release chan struct{}
+	text, logged string
 }
 
-func (r *ctxRecorder) ReadResource(ctx context.Context, _ *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	r.seen <- ctx
-	<-r.release
-	return &tfprotov6.ReadResourceResponse{}, nil
+func (s stubServer) diags(ctx context.Context) []*tfprotov6.Diagnostic {
+	tflog.Info(ctx, "stub "+s.logged, map[string]any{"detail": s.logged})
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: "S " + s.text, Detail: "D " + s.text}}
 }
 
-func (r *ctxRecorder) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
-	return &tfprotov6.StopProviderResponse{}, nil
+func (s stubServer) ApplyResourceChange(ctx context.Context, _ *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return &tfprotov6.ApplyResourceChangeResponse{Diagnostics: s.diags(ctx)}, nil
 }
 
-// StopProvider cancels the RPCs in flight and every RPC started after it,
-// which the framework alone does not: Terraform may still start operations
-// after an interrupt, and those must not send new requests to Plaid.
-func TestReleasingServer_stopCancelsInFlightAndLaterRPCs(t *testing.T) {
-	stopping, stop := context.WithCancel(context.Background())
-	inner := &ctxRecorder{seen: make(chan context.Context, 2), release: make(chan struct{})}
-	s := &releasingServer{ProviderServer: inner, stopping: stopping, stop: stop}
+func (s stubServer) ReadDataSource(ctx context.Context, _ *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return &tfprotov6.ReadDataSourceResponse{Diagnostics: s.diags(ctx)}, nil
+}
 
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_, _ = s.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{})
-	}()
-	inFlight := <-inner.seen
-	if inFlight.Err() != nil {
-		t.Fatalf("before StopProvider the RPC's context is already done: %v", inFlight.Err())
-	}
-	if _, err := s.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err != nil {
+func (s stubServer) ConfigureProvider(ctx context.Context, _ *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return &tfprotov6.ConfigureProviderResponse{Diagnostics: s.diags(ctx)}, nil
+}
+
+// Every diagnostic leaves the provider redacted (terraform-plugin-go logs
+// them from the response), and every RPC logs on a masked context.
+func TestRedactingServer(t *testing.T) {
+	if _, err := plaid.New(plaid.Config{BaseURL: "http://127.0.0.1:1", ClientID: "cid", Secret: echoSecret}); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-inFlight.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("StopProvider did not cancel the RPC in flight")
+	text := "secret " + strings.ToUpper(echoSecret) + " token " + leakcheck.PercentEncodeAll(echoAccessToken) + " glued token_" + echoPublicToken
+	// Log masks cannot decode: what the provider logs has passed Redact,
+	// and the masks catch the plain forms of what has not.
+	logged := "secret " + strings.ToUpper(echoSecret) + " " + leakcheck.PercentEncodeAll(echoSecret) + " token TOKEN_" + strings.ToUpper(echoAccessToken) + " " + echoPublicToken
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	srv := &redactingServer{ProviderServer: stubServer{text: text, logged: logged}}
+	var diags []*tfprotov6.Diagnostic
+	r1, _ := srv.ApplyResourceChange(ctx, nil)
+	r2, _ := srv.ReadDataSource(ctx, nil)
+	r3, _ := srv.ConfigureProvider(ctx, nil)
+	diags = append(append(append(diags, r1.Diagnostics...), r2.Diagnostics...), r3.Diagnostics...)
+	var shown strings.Builder
+	for _, d := range diags {
+		shown.WriteString(d.Summary + "\n" + d.Detail + "\n")
 	}
-	close(inner.release)
-	<-done
+	if !strings.Contains(shown.String(), "S secret") || logs.Len() == 0 {
+		t.Fatalf("the stub's diagnostics or logs are missing:\n%s\n%s", shown.String(), logs.String())
+	}
+	shown.Write(logs.Bytes())
+	if leak := leakcheck.Find(shown.String(), echoSecret, echoAccessToken, echoPublicToken); leak != "" {
+		t.Errorf("%s left the provider", leak)
+	}
+}
 
-	go func() { _, _ = s.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{}) }()
-	if later := <-inner.seen; !errors.Is(later.Err(), context.Canceled) {
-		t.Errorf("an RPC started after StopProvider runs on a live context (Err = %v)", later.Err())
+// main.go and the acceptance tests serve NewServer's layers: redaction
+// outermost, so that it sees every diagnostic, then rpccontext's.
+func TestNewServer_layers(t *testing.T) {
+	outer, ok := NewServer("test")().(*redactingServer)
+	if !ok {
+		t.Fatal("NewServer does not put redactingServer outermost")
+	}
+	if _, ok := outer.ProviderServer.(*rpccontext.Server); !ok {
+		t.Errorf("inside redactingServer is %T, want *rpccontext.Server", outer.ProviderServer)
 	}
 }
