@@ -27,6 +27,16 @@ func stringSet(values ...string) knownvalue.Check {
 	return knownvalue.SetExact(checks)
 }
 
+// readItemDataSource reads the Item behind the token variable with the data
+// source, and checks the result.
+func readItemDataSource(t *testing.T, tg *acctest.Target, checks ...statecheck.StateCheck) {
+	t.Helper()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps:                    []resource.TestStep{{Config: tg.ProviderConfig() + itemDataSourceConfig, ConfigStateChecks: checks}},
+	})
+}
+
 // The data source shows what /item/get says of an Item linked outside
 // Terraform, product sets included, with id the item_id.
 func TestAccItemDataSource_readsTheItem(t *testing.T) {
@@ -36,24 +46,18 @@ func TestAccItemDataSource_readsTheItem(t *testing.T) {
 	item := e.Seed(emulator.SeedOptions{InstitutionID: "ins_109509", Products: []string{"auth", "transactions"}, Webhook: webhook})
 	tg.UseToken(t, item.AccessToken)
 	read := "data.plaid_item.read"
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + itemDataSourceConfig,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("item_id"), knownvalue.StringExact(item.ItemID)),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("institution_id"), knownvalue.StringExact("ins_109509")),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("institution_name"), knownvalue.StringExact("First Gingham Credit Union")),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("webhook"), knownvalue.StringExact(webhook)),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("error_code"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("products"), stringSet("auth", "transactions")),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("billed_products"), stringSet("auth", "transactions")),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("consented_products"), stringSet("auth", "transactions")),
-				statecheck.ExpectKnownValue(read, tfjsonpath.New("available_products"), knownvalue.NotNull()),
-			},
-		}},
-	})
+	readItemDataSource(t, tg,
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("item_id"), knownvalue.StringExact(item.ItemID)),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("institution_id"), knownvalue.StringExact("ins_109509")),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("institution_name"), knownvalue.StringExact("First Gingham Credit Union")),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("webhook"), knownvalue.StringExact(webhook)),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("error_code"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("products"), stringSet("auth", "transactions")),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("billed_products"), stringSet("auth", "transactions")),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("consented_products"), stringSet("auth", "transactions")),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("available_products"), knownvalue.NotNull()),
+	)
 }
 
 // The data source shows what /item/get says about the Item's status, and
@@ -65,17 +69,12 @@ func TestAccItemDataSource_statusAndLoginRequired(t *testing.T) {
 	if err := e.ResetLogin(item.ItemID); err != nil {
 		t.Fatal(err)
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + itemDataSourceConfig,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
-				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("error_code"), knownvalue.StringExact("ITEM_LOGIN_REQUIRED")),
-				statecheck.ExpectKnownValue("data.plaid_item.read", tfjsonpath.New("status").AtMapKey("last_webhook_code"), knownvalue.Null()),
-			},
-		}},
-	})
+	read := "data.plaid_item.read"
+	readItemDataSource(t, tg,
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("id"), knownvalue.StringExact(item.ItemID)),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("error_code"), knownvalue.StringExact("ITEM_LOGIN_REQUIRED")),
+		statecheck.ExpectKnownValue(read, tfjsonpath.New("status").AtMapKey("last_webhook_code"), knownvalue.Null()),
+	)
 }
 
 // Nothing can be read of a removed Item, of a token Plaid does not know, or
