@@ -49,8 +49,13 @@ const minKnownSecretLength = 8
 var known struct {
 	sync.RWMutex
 	set map[string]bool // lower-cased values
-	// values are the lower-cased registered values, for Redact.
+	// values are the lower-cased registered values, for Redact, in the
+	// order they were registered: a token before the pieces of it.
 	values []string
+	// byPrefix indexes values by their first minKnownSecretLength bytes,
+	// so that Redact looks only at the values that can occur in a text
+	// instead of at every value a big run has registered.
+	byPrefix map[string][]int
 	// unshaped are the values tokenShape would not find by itself (the
 	// client secret, an odd token), for the log masks.
 	unshaped []string
@@ -108,18 +113,45 @@ func addKnown(v string, needsMask bool) {
 	if len(lv) < minKnownSecretLength || known.set[lv] {
 		return
 	}
-	known.set[lv] = true
-	known.values = append(known.values, lv)
+	addValue(lv)
 	if needsMask {
 		known.unshaped = append(known.unshaped, v)
 		known.maskGeneration++
 	}
 	for _, encoded := range base64Needles(v) {
 		if le := lowerASCII(encoded); len(le) >= minKnownSecretLength && !known.set[le] {
-			known.set[le] = true
-			known.values = append(known.values, le)
+			addValue(le)
 		}
 	}
+}
+
+// addValue adds a lower-cased value of at least minKnownSecretLength bytes;
+// known must be locked.
+func addValue(lv string) {
+	if known.byPrefix == nil {
+		known.byPrefix = map[string][]int{}
+	}
+	known.set[lv] = true
+	prefix := lv[:minKnownSecretLength]
+	known.byPrefix[prefix] = append(known.byPrefix[prefix], len(known.values))
+	known.values = append(known.values, lv)
+}
+
+// candidates are the indexes in known.values, in registration order and
+// above after, of the values that may occur in the lower-cased text: those
+// whose first minKnownSecretLength bytes do. A value occurs only where its
+// prefix does, so no value that occurs is left out. known must be locked.
+func candidates(text []byte, after int) []int {
+	var out []int
+	for i := 0; i+minKnownSecretLength <= len(text); i++ {
+		for _, idx := range known.byPrefix[string(text[i:i+minKnownSecretLength])] {
+			if idx > after {
+				out = append(out, idx)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // base64Needles are the parts of v's base64 encodings (standard and URL
@@ -202,10 +234,12 @@ func Redact(s string) string {
 	// way, as the word after a token would then be taken for part of it.
 	squeezed, hasGaps := view.withoutGaps()
 	known.RLock()
-	for _, v := range known.values {
-		spans = view.find(spans, []byte(v))
-		if hasGaps {
-			spans = squeezed.find(spans, []byte(v))
+	for _, idx := range candidates(view.text, -1) {
+		spans = view.find(spans, known.values[idx])
+	}
+	if hasGaps {
+		for _, idx := range candidates(squeezed.text, -1) {
+			spans = squeezed.find(spans, known.values[idx])
 		}
 	}
 	known.RUnlock()
@@ -238,7 +272,11 @@ func redactLiterally(s string) string {
 	// Lowered once: this runs for every string a server sends, against
 	// every value registered, and a big run registers thousands.
 	lower := lowerBytes(s)
-	for _, v := range known.values {
+	next := candidates([]byte(lower), -1)
+	for len(next) > 0 {
+		idx := next[0]
+		next = next[1:]
+		v := known.values[idx]
 		if !strings.Contains(lower, v) {
 			continue
 		}
@@ -254,6 +292,8 @@ func redactLiterally(s string) string {
 		b.WriteString(s)
 		s = b.String()
 		lower = lowerBytes(s)
+		// The text changed: look again for the values after this one.
+		next = candidates([]byte(lower), idx)
 	}
 	return s
 }
@@ -303,7 +343,8 @@ func (v view) span(start, end int, label string) redaction {
 }
 
 // find appends a span for each occurrence of needle in v.
-func (v view) find(spans []redaction, needle []byte) []redaction {
+func (v view) find(spans []redaction, value string) []redaction {
+	needle := []byte(value)
 	for from := 0; from < len(v.text); {
 		i := bytes.Index(v.text[from:], needle)
 		if i < 0 {

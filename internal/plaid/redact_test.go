@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -210,5 +211,55 @@ func TestServerText_dropsInvisibleFormatCharacters(t *testing.T) {
 		if got := serverText("request r1" + c + "evil"); got != "request r1evil" {
 			t.Errorf("serverText kept %U: %q", []rune(c)[0], got)
 		}
+	}
+}
+
+// thousandSecrets registers n values that tokenShape would not find by
+// itself, in pairs that share their first eight characters, as a big run
+// registers thousands of tokens (and their pieces and encodings).
+func thousandSecrets(n int) []string {
+	values := make([]string, 0, n)
+	for i := range n / 2 {
+		prefix := fmt.Sprintf("%08x", uint32(i)*2654435761)
+		values = append(values, prefix+fmt.Sprintf("%022x", i), prefix+fmt.Sprintf("%022x", i+1<<40))
+	}
+	remember(values...)
+	return values
+}
+
+// Redact looks only at the registered values whose beginning occurs in the
+// text; every value must still be found, whichever it is, in any form.
+func TestRedact_findsEachOfThousandsOfRegisteredValues(t *testing.T) {
+	values := thousandSecrets(4000)
+	for i := 0; i < len(values); i += 97 {
+		for _, v := range []string{values[i], values[len(values)-1-i]} {
+			for _, text := range []string{
+				"secret " + v + " is not valid",
+				strings.ToUpper(v),
+				"x" + leakcheck.PercentEncodeAll(v) + "y",
+				leakcheck.JSONEscapeAll(v),
+				v[:20] + "\n" + v[20:],
+				"Basic " + base64.StdEncoding.EncodeToString([]byte("u:"+v)),
+			} {
+				got := Redact(text)
+				if leak := leakcheck.Find(got, v); leak != "" {
+					t.Fatalf("value %d survived in %q", i, got)
+				}
+			}
+		}
+	}
+	if got := Redact("request-id 9c2f64a7e1b4c3d9f2a1b2c3"); got != "request-id 9c2f64a7e1b4c3d9f2a1b2c3" {
+		t.Errorf("ordinary text was changed: %q", got)
+	}
+}
+
+// BenchmarkRedact_requestIDAmongThousands is what every answer's request_id
+// costs once a big run has registered thousands of values: it should not
+// grow with them.
+func BenchmarkRedact_requestIDAmongThousands(b *testing.B) {
+	thousandSecrets(20000)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Redact("7a2f3c91e5d84b06a1c2")
 	}
 }
