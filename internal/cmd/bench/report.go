@@ -196,9 +196,14 @@ func goals(runs []Run) []string {
 				continue
 			}
 			found = true
-			for _, p := range []*Phase{&r.Adopt, &r.Destroy} {
+			// By name, not Phase.name: that is not in results.json, which
+			// -report-only reads.
+			for _, g := range []struct {
+				name string
+				p    *Phase
+			}{{phaseAdopt, &r.Adopt}, {phaseDestroy, &r.Destroy}} {
 				out = append(out, fmt.Sprintf("%s, N=%d: %s within %.2fx of time_static: %.2fx, %s",
-					r.Setting.Name, n, phaseTitle(p.name), goalBaselineRatio, p.Ratio, mark(p.Ratio > 0 && p.Ratio <= goalBaselineRatio)))
+					r.Setting.Name, n, phaseTitle(g.name), goalBaselineRatio, g.p.Ratio, mark(g.p.Ratio > 0 && g.p.Ratio <= goalBaselineRatio)))
 			}
 		}
 		if !found {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -153,5 +154,24 @@ func TestPlot_showsTimeStaticBesideTheProvider(t *testing.T) {
 	// 0 ms's floor is time_static itself: no dashed line of its own.
 	if strings.Contains(svg, ">floor, 0 ms</text>") {
 		t.Error("plot draws a floor for 0 ms besides time_static")
+	}
+}
+
+// -report-only rebuilds the goals from bench/results.json, which does not
+// keep a phase's unexported name: the goals must still name each phase.
+func TestGoals_fromResultsJSONNameEachPhase(t *testing.T) {
+	data, err := json.Marshal(sampleResults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read Results
+	if err := json.Unmarshal(data, &read); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(goals(read.Runs), "\n")
+	for _, want := range []string{"N=500: adopt within", "N=500: destroy (with refresh) within"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("goals lack %q; got:\n%s", want, got)
+		}
 	}
 }
