@@ -47,7 +47,7 @@ func (d *institutionDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		MarkdownDescription: "Reads a financial institution with `/institutions/get_by_id`: its name, the products it supports, whether it connects through OAuth, and its login health.",
 		Attributes: map[string]schema.Attribute{
 			"id":             schema.StringAttribute{Computed: true, MarkdownDescription: "The `institution_id`."},
-			"institution_id": schema.StringAttribute{Required: true, MarkdownDescription: "Plaid's institution id, such as `ins_109508` (First Platypus Bank in sandbox)."},
+			"institution_id": schema.StringAttribute{Required: true, MarkdownDescription: "Plaid's institution id, such as `" + plaid.DefaultSandboxInstitutionID + "` (First Platypus Bank in sandbox)."},
 			"country_codes": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "ISO 3166-1 alpha-2 country codes to look the institution up in, default `[\"US\"]`.",

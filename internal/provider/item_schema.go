@@ -45,7 +45,7 @@ type itemProductFields struct {
 // itemFieldDescriptions document each field once for every schema.
 var itemFieldDescriptions = map[string]string{
 	"item_id":                 "Plaid's `item_id`: the Item's stable, case-sensitive identifier. Safe to show; it grants no access.",
-	"institution_id":          "The institution the Item is connected to, such as `ins_109508`. Null for Items created without an institution connection.",
+	"institution_id":          "The institution the Item is connected to, such as `" + plaid.DefaultSandboxInstitutionID + "`. Null for Items created without an institution connection.",
 	"institution_name":        "The name of the institution, such as `First Platypus Bank`.",
 	"webhook":                 "The URL Plaid sends this Item's webhooks to, or null when none is set.",
 	"consent_expiration_time": "When the Item's consent expires (RFC 3339), or null when it does not.",
