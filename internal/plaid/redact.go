@@ -141,10 +141,27 @@ func addValue(lv string) {
 // above after, of the values that may occur in the lower-cased text: those
 // whose first minKnownSecretLength bytes do. A value occurs only where its
 // prefix does, so no value that occurs is left out. known must be locked.
+//
+// Each bucket is taken once however often its prefix occurs: every token
+// begins "access-s", and a hostile answer repeating that would otherwise
+// cost its length times the number of tokens registered.
 func candidates(text []byte, after int) []int {
 	var out []int
+	var seen map[string]bool
 	for i := 0; i+minKnownSecretLength <= len(text); i++ {
-		for _, idx := range known.byPrefix[string(text[i:i+minKnownSecretLength])] {
+		bucket, ok := known.byPrefix[string(text[i:i+minKnownSecretLength])]
+		if !ok {
+			continue
+		}
+		prefix := string(text[i : i+minKnownSecretLength])
+		if seen[prefix] {
+			continue
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[prefix] = true
+		for _, idx := range bucket {
 			if idx > after {
 				out = append(out, idx)
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -261,5 +262,32 @@ func BenchmarkRedact_requestIDAmongThousands(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Redact("7a2f3c91e5d84b06a1c2")
+	}
+}
+
+// Every token of a big run begins "access-s", so they share one bucket of
+// the prefix index. A hostile answer repeating that beginning (an error
+// message may be megabytes long) must cost memory in proportion to the
+// text and the registry, not to their product: Redact runs on every field
+// a server sends, before any bound is applied.
+func TestRedact_sharedPrefixRepeatedDoesNotMultiplyMemory(t *testing.T) {
+	tokens := make([]string, 300)
+	for i := range tokens {
+		tokens[i] = fmt.Sprintf("access-sandbox-%08x-1c2d-4e5f-8a9b-%012x", i, i*7919)
+	}
+	remember(tokens...)
+	text := strings.Repeat("access-s", 64<<10) // 512 KiB
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got := Redact(text)
+	runtime.ReadMemStats(&after)
+	if got != text {
+		t.Fatalf("text without any token was changed (%d bytes became %d)", len(text), len(got))
+	}
+	// The decoded view and its byte offsets take about 17 bytes per byte of
+	// text; 64 per byte leaves room for both views and the literal pass.
+	if allocated, limit := after.TotalAlloc-before.TotalAlloc, uint64(64*len(text)); allocated > limit {
+		t.Errorf("Redact of %d bytes allocated %d MiB (limit %d MiB) with %d tokens registered", len(text), allocated>>20, limit>>20, len(tokens))
 	}
 }
