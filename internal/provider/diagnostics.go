@@ -52,6 +52,11 @@ func nextStep(err error, data *providerData) string {
 			return fmt.Sprintf("Check the provider's client_id and secret (%s / %s). Each Plaid environment has its own secret: this provider is configured for %q.", envClientID, envSecret, data.environment)
 		case pe.ErrorCode == plaid.CodeCreditsExhausted:
 			return "Your Plaid account has used up its free API credits; retrying will not help. Request more from the Plaid dashboard."
+		case pe.ErrorCode == plaid.CodeAdditionLimit:
+			return "Your Plaid account has added as many Items as it may; retrying will not help, so the request was not repeated. Remove Items it no longer needs, or ask Plaid to raise the limit."
+		case plaid.IsQuotaExhausted(err):
+			// Any other quota code: the client does not retry these either.
+			return "Your Plaid account has used up a quota; retrying will not help, so the request was not repeated. Check the account's limits in the Plaid dashboard."
 		case pe.HTTPStatus == 429:
 			return server + " " + keptLimiting + ". Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
 		case pe.HTTPStatus >= 500 && data.sendsToPlaid():

@@ -37,6 +37,11 @@ func TestNextStep_fitsRetriesAndBaseURL(t *testing.T) {
 			[]string{"status.plaid.com"}, []string{"kept", "retr"}},
 		{"emulator, rate limit", providerData{environment: plaid.Sandbox, baseURL: "http://127.0.0.1:8080", maxRetries: 3}, limited,
 			[]string{"http://127.0.0.1:8080", "after 3 retries"}, []string{"Plaid kept"}},
+		// ADDITION_LIMIT is a 429 the client does not retry (a quota code):
+		// the advice must not say it was retried, nor that retrying helps.
+		{"item addition limit, retries on", providerData{environment: plaid.Sandbox, baseURL: "https://sandbox.plaid.com", maxRetries: 3},
+			&plaid.Error{HTTPStatus: 429, ErrorType: "RATE_LIMIT_EXCEEDED", ErrorCode: "ADDITION_LIMIT"},
+			[]string{"retrying will not help"}, []string{"after 3 retries", "kept", "max_retries", "requests_per_minute"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := nextStep(tc.err, &tc.data)
