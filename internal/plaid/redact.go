@@ -138,32 +138,34 @@ func addValue(lv string) {
 }
 
 // candidates are the indexes in known.values, in registration order and
-// above after, of the values that may occur in the lower-cased text: those
+// above after, of the values that may occur in the lower-cased texts: those
 // whose first minKnownSecretLength bytes do. A value occurs only where its
 // prefix does, so no value that occurs is left out. known must be locked.
 //
 // Each bucket is taken once however often its prefix occurs: every token
 // begins "access-s", and a hostile answer repeating that would otherwise
 // cost its length times the number of tokens registered.
-func candidates(text []byte, after int) []int {
+func candidates(after int, texts ...[]byte) []int {
 	var out []int
 	var seen map[string]bool
-	for i := 0; i+minKnownSecretLength <= len(text); i++ {
-		bucket, ok := known.byPrefix[string(text[i:i+minKnownSecretLength])]
-		if !ok {
-			continue
-		}
-		prefix := string(text[i : i+minKnownSecretLength])
-		if seen[prefix] {
-			continue
-		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		seen[prefix] = true
-		for _, idx := range bucket {
-			if idx > after {
-				out = append(out, idx)
+	for _, text := range texts {
+		for i := 0; i+minKnownSecretLength <= len(text); i++ {
+			bucket, ok := known.byPrefix[string(text[i:i+minKnownSecretLength])]
+			if !ok {
+				continue
+			}
+			prefix := string(text[i : i+minKnownSecretLength])
+			if seen[prefix] {
+				continue
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[prefix] = true
+			for _, idx := range bucket {
+				if idx > after {
+					out = append(out, idx)
+				}
 			}
 		}
 	}
@@ -251,11 +253,11 @@ func Redact(s string) string {
 	// way, as the word after a token would then be taken for part of it.
 	squeezed, hasGaps := view.withoutGaps()
 	known.RLock()
-	for _, idx := range candidates(view.text, -1) {
+	for _, idx := range candidates(-1, view.text) {
 		spans = view.find(spans, known.values[idx])
 	}
 	if hasGaps {
-		for _, idx := range candidates(squeezed.text, -1) {
+		for _, idx := range candidates(-1, squeezed.text) {
 			spans = squeezed.find(spans, known.values[idx])
 		}
 	}
@@ -289,7 +291,7 @@ func redactLiterally(s string) string {
 	// Lowered once: this runs for every string a server sends, against
 	// every value registered, and a big run registers thousands.
 	lower := lowerBytes(s)
-	next := candidates([]byte(lower), -1)
+	next := candidates(-1, []byte(lower))
 	for len(next) > 0 {
 		idx := next[0]
 		next = next[1:]
@@ -298,19 +300,33 @@ func redactLiterally(s string) string {
 			continue
 		}
 		var b strings.Builder
+		var marks []int // where each mark starts in the new text
 		for {
 			i := strings.Index(lower, v)
 			if i < 0 {
 				break
 			}
-			b.WriteString(s[:i] + redactedMark)
+			b.WriteString(s[:i])
+			marks = append(marks, b.Len())
+			b.WriteString(redactedMark)
 			s, lower = s[i+len(v):], lower[i+len(v):]
 		}
 		b.WriteString(s)
 		s = b.String()
 		lower = lowerBytes(s)
-		// The text changed: look again for the values after this one.
-		next = candidates([]byte(lower), idx)
+		// The text changed only at the marks: a value after this one can
+		// newly occur only where its beginning overlaps one (every other
+		// place was in the text before, and its values are in next
+		// already). Rescanning the whole text after every replacement
+		// would make a long answer echoing many values quadratic.
+		around := make([][]byte, 0, len(marks))
+		for _, m := range marks {
+			from, to := max(0, m-minKnownSecretLength+1), min(len(lower), m+len(redactedMark)+minKnownSecretLength-1)
+			around = append(around, []byte(lower[from:to]))
+		}
+		if added := candidates(idx, around...); len(added) > 0 {
+			next = slices.Compact(slices.Sorted(slices.Values(append(next, added...))))
+		}
 	}
 	return s
 }

@@ -292,3 +292,21 @@ func TestRedact_sharedPrefixRepeatedDoesNotMultiplyMemory(t *testing.T) {
 		t.Errorf("Redact of %d bytes allocated %d MiB (limit %d MiB) with %d tokens registered", len(text), allocated>>20, limit>>20, len(tokens))
 	}
 }
+
+// redactLiterally looks again only around the marks it puts in; a value
+// that a replacement brings together from both sides of a mark (here one
+// holding the mark itself, as a server-chosen token may) is still found.
+func TestRedactLiterally_findsAValueThatAReplacementJoins(t *testing.T) {
+	first := "Lq7Wm2Zx9Pv4Ns8Kd3Rb"
+	joined := "zz9" + redactedMark + "Tw5Hc1Yg"
+	remember(first, joined)
+	for _, text := range []string{
+		"zz9" + first + "Tw5Hc1Yg",
+		"before zz9" + strings.ToUpper(first) + "Tw5Hc1Yg and " + first + " after",
+	} {
+		got := redactLiterally(text)
+		if strings.Contains(got, "zz9") || strings.Contains(got, "Tw5Hc1Yg") || strings.Contains(strings.ToLower(got), strings.ToLower(first)) {
+			t.Errorf("redactLiterally(%q) = %q, want both values gone", text, got)
+		}
+	}
+}
