@@ -47,14 +47,7 @@ func TestAnswerGrace_sentRequestGetsItsAnswer(t *testing.T) {
 	var received, answered atomic.Int32
 	srv := slowRemoveServer(t, 300*time.Millisecond, &received, &answered)
 	c := graceClient(t, srv.URL, 30*time.Second)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for received.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		cancel()
-	}()
-	if _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); err != nil {
+	if _, err := c.RemoveItem(cancelOnceSeen(t, &received, 0), "access-sandbox-x", RemoveReason{}); err != nil {
 		t.Fatalf("the request sent before the cancellation lost its answer: %v", err)
 	}
 	if answered.Load() != 1 {
@@ -68,22 +61,8 @@ func TestAnswerGrace_boundsTheWait(t *testing.T) {
 	var received, answered atomic.Int32
 	srv := slowRemoveServer(t, time.Minute, &received, &answered)
 	c := graceClient(t, srv.URL, 50*time.Millisecond)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for received.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() { _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); done <- err }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want one wrapping context.Canceled", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the call outlived its grace period by far")
+	if err := removeWithin(t, c, cancelOnceSeen(t, &received, 0), "the call outlived its grace period by far"); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want one wrapping context.Canceled", err)
 	}
 	if received.Load() != 1 || answered.Load() != 0 {
 		t.Errorf("received %d, answered %d; want 1 and 0", received.Load(), answered.Load())
@@ -112,23 +91,8 @@ func TestAnswerGrace_noNewRequestAfterCancel(t *testing.T) {
 	}))
 	defer failing.Close()
 	c = graceClient(t, failing.URL, 30*time.Second) // the backoff is an hour
-	ctx, cancel = context.WithCancel(context.Background())
-	go func() {
-		for attempts.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(20 * time.Millisecond)
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() { _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); done <- err }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the backoff wait did not end when the call was cancelled")
+	if err := removeWithin(t, c, cancelOnceSeen(t, &attempts, 20*time.Millisecond), "the backoff wait did not end when the call was cancelled"); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if attempts.Load() != 1 {
 		t.Errorf("%d attempts, want 1 (no retry after the cancellation)", attempts.Load())
@@ -143,15 +107,8 @@ func TestAnswerGrace_deadlineCutsOffAtOnce(t *testing.T) {
 	c := graceClient(t, srv.URL, time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); done <- err }()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("err = %v, want context.DeadlineExceeded", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the deadline did not cut the request off")
+	if err := removeWithin(t, c, ctx, "the deadline did not cut the request off"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want context.DeadlineExceeded", err)
 	}
 }
 
@@ -167,14 +124,7 @@ func TestAnswerGrace_answerWithinGraceCountsEvenAnError(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := graceClient(t, srv.URL, 30*time.Second)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for received.Load() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		cancel()
-	}()
-	if _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); !IsItemNotFound(err) {
+	if _, err := c.RemoveItem(cancelOnceSeen(t, &received, 0), "access-sandbox-x", RemoveReason{}); !IsItemNotFound(err) {
 		t.Errorf("err = %v, want Plaid's ITEM_NOT_FOUND", err)
 	}
 }
@@ -219,5 +169,36 @@ func TestAnswerGrace_unsentRequestNeverStarts(t *testing.T) {
 	}
 	if got := received.Load(); got != 1 {
 		t.Errorf("the server received %d removals, want 1: a request not yet sent at the stop was sent after it", got)
+	}
+}
+
+// cancelOnceSeen is a context cancelled once counter has counted a request
+// at the server, and then after more.
+func cancelOnceSeen(t *testing.T, counter *atomic.Int32, after time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		for counter.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(after)
+		cancel()
+	}()
+	return ctx
+}
+
+// removeWithin removes an Item and returns the call's error, failing the
+// test with stuck when the call has not ended after 30 seconds.
+func removeWithin(t *testing.T, c *Client, ctx context.Context, stuck string) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { _, err := c.RemoveItem(ctx, "access-sandbox-x", RemoveReason{}); done <- err }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal(stuck)
+		return nil
 	}
 }

@@ -98,78 +98,54 @@ func (r *rpcBench) state(b *testing.B) tftypes.Value {
 	})
 }
 
-func BenchmarkRPC_ValidateResourceConfig(b *testing.B) {
-	r := newRPCBench(b)
-	req := &tfprotov6.ValidateResourceConfigRequest{TypeName: "plaid_item", Config: dynamic(b, r.schema, r.config(b))}
+// loop runs one RPC as the benchmark's body, failing on any error or
+// diagnostic (read as the redacting layer reads them).
+func loop[Req, Resp any](b *testing.B, rpc func(context.Context, Req) (Resp, error), req Req) {
+	b.Helper()
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := r.srv.ValidateResourceConfig(ctx, req)
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %v", err, resp.Diagnostics)
+		resp, err := rpc(ctx, req)
+		if err != nil || len(diagnosticsOf(resp)) > 0 {
+			b.Fatalf("%v %v", err, diagnosticsOf(resp))
 		}
 	}
+}
+
+// plan benchmarks PlanResourceChange of plaid_item from prior to proposed.
+func (r *rpcBench) plan(b *testing.B, prior, proposed, config tftypes.Value) {
+	b.Helper()
+	loop(b, r.srv.PlanResourceChange, &tfprotov6.PlanResourceChangeRequest{
+		TypeName:         "plaid_item",
+		PriorState:       dynamic(b, r.schema, prior),
+		ProposedNewState: dynamic(b, r.schema, proposed),
+		Config:           dynamic(b, r.schema, config),
+	})
+}
+
+func BenchmarkRPC_ValidateResourceConfig(b *testing.B) {
+	r := newRPCBench(b)
+	loop(b, r.srv.ValidateResourceConfig, &tfprotov6.ValidateResourceConfigRequest{TypeName: "plaid_item", Config: dynamic(b, r.schema, r.config(b))})
 }
 
 // BenchmarkRPC_PlanCreate is the plan of an adoption: no prior state.
 func BenchmarkRPC_PlanCreate(b *testing.B) {
 	r := newRPCBench(b)
-	cfg := r.config(b)
-	req := &tfprotov6.PlanResourceChangeRequest{
-		TypeName:         "plaid_item",
-		PriorState:       dynamic(b, r.schema, tftypes.NewValue(r.schema, nil)),
-		ProposedNewState: dynamic(b, r.schema, cfg),
-		Config:           dynamic(b, r.schema, cfg),
-	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := r.srv.PlanResourceChange(ctx, req)
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %v", err, resp.Diagnostics)
-		}
-	}
+	r.plan(b, tftypes.NewValue(r.schema, nil), r.config(b), r.config(b))
 }
 
 // BenchmarkRPC_PlanNoChange is the plan of an adopted Item whose
 // configuration has not changed: every later plan and refresh.
 func BenchmarkRPC_PlanNoChange(b *testing.B) {
 	r := newRPCBench(b)
-	st := r.state(b)
-	req := &tfprotov6.PlanResourceChangeRequest{
-		TypeName:         "plaid_item",
-		PriorState:       dynamic(b, r.schema, st),
-		ProposedNewState: dynamic(b, r.schema, st),
-		Config:           dynamic(b, r.schema, r.config(b)),
-	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := r.srv.PlanResourceChange(ctx, req)
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %v", err, resp.Diagnostics)
-		}
-	}
+	r.plan(b, r.state(b), r.state(b), r.config(b))
 }
 
 // BenchmarkRPC_PlanDestroy is the plan of a destroy: a null proposed state.
 func BenchmarkRPC_PlanDestroy(b *testing.B) {
 	r := newRPCBench(b)
-	null := dynamic(b, r.schema, tftypes.NewValue(r.schema, nil))
-	req := &tfprotov6.PlanResourceChangeRequest{
-		TypeName:         "plaid_item",
-		PriorState:       dynamic(b, r.schema, r.state(b)),
-		ProposedNewState: null,
-		Config:           null,
-	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := r.srv.PlanResourceChange(ctx, req)
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %v", err, resp.Diagnostics)
-		}
-	}
+	null := tftypes.NewValue(r.schema, nil)
+	r.plan(b, r.state(b), null, null)
 }
 
 // BenchmarkRPC_UpgradeResourceState decodes one Item's stored state, which
@@ -183,12 +159,5 @@ func BenchmarkRPC_UpgradeResourceState(b *testing.B) {
 			`"institution_id":"ins_109508","institution_name":"First Platypus Bank","webhook":null,` +
 			`"consent_expiration_time":null,"update_type":"background","error_code":null,"timeouts":null}`)},
 	}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := r.srv.UpgradeResourceState(ctx, req)
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %v", err, resp.Diagnostics)
-		}
-	}
+	loop(b, r.srv.UpgradeResourceState, req)
 }
