@@ -50,6 +50,14 @@ resource "plaid_sandbox_item" "this" {
   removal_reason_note = "terraform test fixture"
 }
 
+# What Plaid says of each Item (its health, its institution) is read with the
+# data source; the resource keeps only what it manages.
+data "plaid_item" "this" {
+  count = var.item_count
+
+  access_token = plaid_sandbox_item.this[count.index].access_token
+}
+
 output "institution_name" {
   value = data.plaid_institution.this.name
 }

@@ -31,7 +31,7 @@ type itemDataSourceModel struct {
 	AccessToken types.String     `tfsdk:"access_token"`
 	Status      *itemStatusModel `tfsdk:"status"`
 	itemFields
-	itemProductFields
+	itemDetails
 }
 
 type itemStatusModel struct {
@@ -50,7 +50,10 @@ func (d *itemDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	for name, desc := range itemFieldDescriptions {
 		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
-	for name, desc := range itemProductFieldDescriptions {
+	for name, desc := range itemDetailDescriptions {
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	for name, desc := range itemProductDescriptions {
 		attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 	}
 	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The Item's `item_id`."}
@@ -99,7 +102,7 @@ func (d *itemDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	cfg.itemFields.fill(&got.Item)
-	resp.Diagnostics.Append(cfg.itemProductFields.fill(ctx, &got.Item)...)
+	resp.Diagnostics.Append(cfg.itemDetails.fill(ctx, &got.Item)...)
 	cfg.ID = cfg.ItemID
 	cfg.Status = statusModel(got.Status)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

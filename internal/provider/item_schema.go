@@ -18,58 +18,54 @@ import (
 // plaid_item data source share, so that they read alike; item_lifecycle.go
 // acts on them.
 
-// itemFields are what /item/get tells about an Item that every resource
-// and data source showing an Item has, so they read alike.
+// itemFields are what every resource and data source showing an Item
+// records of it: its identity, and its webhook, which the resources can
+// change in place.
 type itemFields struct {
-	ItemID                types.String `tfsdk:"item_id"`
+	ItemID  types.String `tfsdk:"item_id"`
+	Webhook types.String `tfsdk:"webhook"`
+}
+
+// itemDetails are the rest of what /item/get tells about an Item, shown by
+// the plaid_item data source only. Terraform writes the whole state file
+// again after every instance it changes, so each byte of an Item's state
+// costs a big run N times over: on the resources these fields were a
+// quarter of an Item's state and, with the product sets before them, what
+// kept a 500-Item destroy at 1.3 times time_static's (BENCHMARKS.md).
+// Nothing a resource does depends on them.
+type itemDetails struct {
 	InstitutionID         types.String `tfsdk:"institution_id"`
 	InstitutionName       types.String `tfsdk:"institution_name"`
-	Webhook               types.String `tfsdk:"webhook"`
 	ConsentExpirationTime types.String `tfsdk:"consent_expiration_time"`
 	UpdateType            types.String `tfsdk:"update_type"`
 	ErrorCode             types.String `tfsdk:"error_code"`
+	Products              types.Set    `tfsdk:"products"`
+	BilledProducts        types.Set    `tfsdk:"billed_products"`
+	AvailableProducts     types.Set    `tfsdk:"available_products"`
+	ConsentedProducts     types.Set    `tfsdk:"consented_products"`
 }
 
-// itemProductFields are the Item's product sets, shown by the plaid_item
-// data source only. On the resources they were a quarter of each Item's
-// state and, since the framework plans every top-level attribute of every
-// instance, they cost terraform and the provider about a quarter of the CPU
-// of a big adoption (BENCHMARKS.md) for values a resource never acts on.
-type itemProductFields struct {
-	Products          types.Set `tfsdk:"products"`
-	BilledProducts    types.Set `tfsdk:"billed_products"`
-	AvailableProducts types.Set `tfsdk:"available_products"`
-	ConsentedProducts types.Set `tfsdk:"consented_products"`
-}
-
-// itemFieldDescriptions document each field once for every schema.
+// itemFieldDescriptions document itemFields once for every schema.
 var itemFieldDescriptions = map[string]string{
-	"item_id":                 "Plaid's `item_id`: the Item's stable, case-sensitive identifier. Safe to show; it grants no access.",
+	"item_id": "Plaid's `item_id`: the Item's stable, case-sensitive identifier. Safe to show; it grants no access.",
+	"webhook": "The URL Plaid sends this Item's webhooks to, or null when none is set.",
+}
+
+// itemDetailDescriptions document itemDetails' strings.
+var itemDetailDescriptions = map[string]string{
 	"institution_id":          "The institution the Item is connected to, such as `" + plaid.DefaultSandboxInstitutionID + "`. Null for Items created without an institution connection.",
 	"institution_name":        "The name of the institution, such as `First Platypus Bank`.",
-	"webhook":                 "The URL Plaid sends this Item's webhooks to, or null when none is set.",
 	"consent_expiration_time": "When the Item's consent expires (RFC 3339), or null when it does not.",
 	"update_type":             "`background` when Plaid can refresh the Item on its own, `user_present_required` when the user must be present.",
-	"error_code":              "The Item's own error, such as `ITEM_LOGIN_REQUIRED` when the user must log in again through Link update mode; null when the Item is healthy. An Item in error still exists and is still removed on destroy.",
+	"error_code":              "The Item's own error, such as `ITEM_LOGIN_REQUIRED` when the user must log in again through Link update mode; null when the Item is healthy. An Item in error still exists, and a `plaid_item` or `plaid_sandbox_item` managing it still removes it on destroy.",
 }
 
-// itemProductFieldDescriptions document the product sets.
-var itemProductFieldDescriptions = map[string]string{
+// itemProductDescriptions document itemDetails' product sets.
+var itemProductDescriptions = map[string]string{
 	"products":           "Products the Item was initialised with.",
 	"billed_products":    "Products the Item is being billed for.",
 	"available_products": "Products available for the Item that have not been used yet.",
 	"consented_products": "Products the end user consented to.",
-}
-
-// itemComputedAttributes are the itemFields as computed resource attributes.
-// Their values change only through a refresh, so plans keep the state's.
-func itemComputedAttributes() map[string]schema.Attribute {
-	attrs := map[string]schema.Attribute{}
-	for name, desc := range itemFieldDescriptions {
-		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc,
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
-	}
-	return attrs
 }
 
 // managedItemModel is what both Item resources manage the same way; each
@@ -96,7 +92,10 @@ type itemModel[M any] interface {
 // access_token, whose meaning differs: configured for plaid_item, computed
 // for plaid_sandbox_item.
 func managedItemAttributes() map[string]schema.Attribute {
-	attrs := itemComputedAttributes()
+	attrs := map[string]schema.Attribute{
+		"item_id": schema.StringAttribute{Computed: true, MarkdownDescription: itemFieldDescriptions["item_id"],
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+	}
 	for name, a := range removalReasonAttributes() {
 		attrs[name] = a
 	}
@@ -126,19 +125,19 @@ func webhookAttribute() schema.StringAttribute {
 // fill sets the fields from Plaid's answer.
 func (f *itemFields) fill(it *plaid.Item) {
 	f.ItemID = types.StringValue(it.ItemID)
+	f.Webhook = types.StringPointerValue(it.Webhook)
+}
+
+// fill sets the details from Plaid's answer.
+func (f *itemDetails) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics {
 	f.InstitutionID = types.StringPointerValue(it.InstitutionID)
 	f.InstitutionName = types.StringPointerValue(it.InstitutionName)
-	f.Webhook = types.StringPointerValue(it.Webhook)
 	f.ConsentExpirationTime = types.StringPointerValue(it.ConsentExpirationTime)
 	f.UpdateType = types.StringValue(it.UpdateType)
 	f.ErrorCode = types.StringNull()
 	if it.Error != nil && it.Error.ErrorCode != "" {
 		f.ErrorCode = types.StringValue(it.Error.ErrorCode)
 	}
-}
-
-// fill sets the product sets from Plaid's answer.
-func (f *itemProductFields) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics {
 	var diags diag.Diagnostics
 	set := func(values []string) types.Set {
 		if values == nil {
@@ -159,10 +158,8 @@ func (f *itemProductFields) fill(ctx context.Context, it *plaid.Item) diag.Diagn
 // read, so that state can record an Item that exists.
 func (f *itemFields) setUnknownToNull(itemID string) {
 	f.ItemID = types.StringValue(itemID)
-	for _, s := range []*types.String{&f.InstitutionID, &f.InstitutionName, &f.Webhook, &f.ConsentExpirationTime, &f.UpdateType, &f.ErrorCode} {
-		if s.IsUnknown() {
-			*s = types.StringNull()
-		}
+	if f.Webhook.IsUnknown() {
+		f.Webhook = types.StringNull()
 	}
 }
 

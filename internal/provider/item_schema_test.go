@@ -2,16 +2,24 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// State written before the product sets left the resources must still load:
+// movedToDataSource are the attributes that earlier versions kept on both
+// resources and that only the plaid_item data source shows now.
+var movedToDataSource = []string{
+	"products", "billed_products", "available_products", "consented_products",
+	"institution_name", "consent_expiration_time", "update_type", "error_code",
+}
+
+// State written before those attributes left the resources must still load:
 // Terraform hands it to UpgradeResourceState at the same schema version, and
 // the attributes no longer in the schema are dropped, not an error.
-func TestItemState_withProductSetsFromEarlierVersionsLoads(t *testing.T) {
+func TestItemState_fromEarlierVersionsLoads(t *testing.T) {
 	ctx := context.Background()
 	srv := NewServer("test")()
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
@@ -27,8 +35,7 @@ func TestItemState_withProductSetsFromEarlierVersionsLoads(t *testing.T) {
 		t.Run(typeName, func(t *testing.T) {
 			schema := schemas.ResourceSchemas[typeName]
 			for _, a := range schema.Block.Attributes {
-				switch a.Name {
-				case "products", "billed_products", "available_products", "consented_products":
+				if slices.Contains(movedToDataSource, a.Name) {
 					t.Errorf("%s still has %s", typeName, a.Name)
 				}
 			}
@@ -48,12 +55,12 @@ func TestItemState_withProductSetsFromEarlierVersionsLoads(t *testing.T) {
 			if err := v.As(&attrs); err != nil {
 				t.Fatal(err)
 			}
-			var itemID, institution string
+			var itemID, reason string
 			if err := attrs["item_id"].As(&itemID); err != nil || itemID != "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6" {
 				t.Errorf("item_id = %q (%v), want the stored one", itemID, err)
 			}
-			if err := attrs["institution_name"].As(&institution); err != nil || institution != "First Platypus Bank" {
-				t.Errorf("institution_name = %q (%v), want the stored one", institution, err)
+			if err := attrs["removal_reason_code"].As(&reason); err != nil || reason != "OTHER" {
+				t.Errorf("removal_reason_code = %q (%v), want the stored one", reason, err)
 			}
 		})
 	}

@@ -92,9 +92,6 @@ func (r *rpcBench) state(b *testing.B) tftypes.Value {
 		"item_id":             str("eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6"),
 		"access_token":        str(benchToken),
 		"removal_reason_code": str("OTHER"),
-		"institution_id":      str("ins_109508"),
-		"institution_name":    str("First Platypus Bank"),
-		"update_type":         str("background"),
 	})
 }
 
@@ -156,8 +153,7 @@ func BenchmarkRPC_UpgradeResourceState(b *testing.B) {
 		TypeName: "plaid_item",
 		RawState: &tfprotov6.RawState{JSON: []byte(`{"id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6","item_id":"eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",` +
 			`"access_token":"` + benchToken + `","removal_method":null,"removal_reason_code":"OTHER","removal_reason_note":null,` +
-			`"institution_id":"ins_109508","institution_name":"First Platypus Bank","webhook":null,` +
-			`"consent_expiration_time":null,"update_type":"background","error_code":null,"timeouts":null}`)},
+			`"webhook":null,"timeouts":null}`)},
 	}
 	loop(b, r.srv.UpgradeResourceState, req)
 }

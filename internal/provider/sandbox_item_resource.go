@@ -42,6 +42,7 @@ type sandboxItemResource struct {
 
 type sandboxItemResourceModel struct {
 	managedItemModel
+	InstitutionID             types.String `tfsdk:"institution_id"`
 	InitialProducts           types.List   `tfsdk:"initial_products"`
 	OverrideUsername          types.String `tfsdk:"override_username"`
 	OverridePassword          types.String `tfsdk:"override_password"`
@@ -99,7 +100,8 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Creates a sandbox Item with `/sandbox/public_token/create` and `/item/public_token/exchange`, for tests that need a fresh Item, and removes it on destroy (`/item/remove`, or `/item/products/terminate` with `removal_method = \"terminate\"`), " +
-			"exactly as `plaid_item` does (an Item already gone counts as destroyed). Sandbox only: with `environment = \"production\"` it fails at plan time.",
+			"exactly as `plaid_item` does (an Item already gone counts as destroyed). Sandbox only: with `environment = \"production\"` it fails at plan time. " +
+			"The resource keeps what it manages; what Plaid says of the Item (institution, health as `error_code`, products, consent) is on the [`plaid_item` data source](../data-sources/item.md), given the same `access_token`.",
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),

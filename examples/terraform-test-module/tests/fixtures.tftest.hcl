@@ -44,7 +44,7 @@ run "sets_the_webhook_in_place" {
   }
 
   assert {
-    condition     = alltrue([for i in plaid_sandbox_item.this : i.error_code == null])
+    condition     = alltrue([for i in data.plaid_item.this : i.error_code == null])
     error_message = "fresh sandbox Items are healthy"
   }
 }
