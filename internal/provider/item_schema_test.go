@@ -35,7 +35,7 @@ func TestItemState_fromEarlierVersionsLoads(t *testing.T) {
 		t.Run(typeName, func(t *testing.T) {
 			schema := schemas.ResourceSchemas[typeName]
 			for _, a := range schema.Block.Attributes {
-				if slices.Contains(movedToDataSource, a.Name) {
+				if slices.Contains(movedToDataSource, a.Name) || (typeName == "plaid_item" && a.Name == "institution_id") {
 					t.Errorf("%s still has %s", typeName, a.Name)
 				}
 			}
@@ -61,6 +61,14 @@ func TestItemState_fromEarlierVersionsLoads(t *testing.T) {
 			}
 			if err := attrs["removal_reason_code"].As(&reason); err != nil || reason != "OTHER" {
 				t.Errorf("removal_reason_code = %q (%v), want the stored one", reason, err)
+			}
+			// The sandbox Item's institution_id is its configuration: were it
+			// lost, the next plan would replace every sandbox Item.
+			if typeName == "plaid_sandbox_item" {
+				var institution string
+				if err := attrs["institution_id"].As(&institution); err != nil || institution != "ins_109508" {
+					t.Errorf("institution_id = %q (%v), want the stored one", institution, err)
+				}
 			}
 		})
 	}
