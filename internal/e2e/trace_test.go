@@ -57,10 +57,21 @@ import {
 resource "plaid_item" "imported" {
   access_token = var.import_token
 }
+
+# The health check the docs show: the data source given each resource's token.
+data "plaid_item" "health" {
+  for_each     = plaid_item.adopted
+  access_token = each.value.access_token
+}
+
+output "health" {
+  value = { for k, d in data.plaid_item.health : k => [d.error_code, d.institution_name] }
+}
 `
 
 // The whole life of a configuration through the real terraform CLI under
-// TF_LOG=TRACE: adopt with for_each, import from an environment variable
+// TF_LOG=TRACE: adopt with for_each, read each Item's health with the
+// plaid_item data source given the resource's token (as the docs show), import from an environment variable
 // (import block, then `terraform import`), an Item revoked behind
 // Terraform's back, and `terraform destroy -refresh=false`. Every log line
 // and everything terraform printed must hold neither the secret nor any
@@ -148,7 +159,8 @@ func TestCLI_lifecycleUnderTraceLeaksNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(logs, []byte("Adopted Plaid Item")) || !bytes.Contains(logs, []byte("plaid_path")) {
+	if !bytes.Contains(logs, []byte("Adopted Plaid Item")) || !bytes.Contains(logs, []byte("plaid_path")) ||
+		!bytes.Contains(logs, []byte("ReadDataSource")) {
 		t.Fatalf("the TRACE log does not hold the provider's own logs, so the scan below would prove nothing")
 	}
 	secrets := map[string]string{"the client secret": emu.Secret(), "imported token": imported.AccessToken}
