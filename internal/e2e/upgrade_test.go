@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,9 +93,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 	}
 
 	statePath := filepath.Join(ws.Dir, "terraform.tfstate")
-	rewriteState(t, statePath, func(typeName string, inst map[string]any) {
-		inst["schema_version"] = 0
-		attrs := inst["attributes"].(map[string]any)
+	rewriteState(t, statePath, 0, func(typeName string, attrs map[string]any) map[string]any {
 		earlier := map[string]any{}
 		for _, name := range earlierSchema[typeName] {
 			earlier[name] = attrs[name]
@@ -105,7 +104,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 		if typeName == "plaid_item" {
 			earlier["institution_id"] = "ins_109508"
 		}
-		inst["attributes"] = earlier
+		return earlier
 	})
 
 	out, err := ws.Terraform(ctx, "plan", "-no-color", "-detailed-exitcode")
@@ -115,8 +114,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 	if out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	rewriteState(t, statePath, func(typeName string, inst map[string]any) {
-		attrs := inst["attributes"].(map[string]any)
+	rewriteState(t, statePath, -1, func(typeName string, attrs map[string]any) map[string]any {
 		for name := range earlierAttributes {
 			if _, ok := attrs[name]; ok {
 				t.Errorf("%s still has %s in state after an apply", typeName, name)
@@ -126,6 +124,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 		if want := typeName == "plaid_sandbox_item"; has != want {
 			t.Errorf("%s: institution_id in state is %v, want %v", typeName, has, want)
 		}
+		return attrs
 	})
 	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -133,34 +132,53 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 	requireAllRemovedOnce(t, srv, 2)
 }
 
-// rewriteState hands each managed plaid_* instance to edit and writes the
-// state back, one serial later.
-func rewriteState(t *testing.T, path string, edit func(typeName string, instance map[string]any)) {
+// rewriteState hands each managed plaid_* instance's attributes to edit,
+// keeps what it returns, sets the instance's schema_version to
+// schemaVersion unless it is negative, and writes the state back one serial
+// later.
+func rewriteState(t *testing.T, path string, schemaVersion int, edit func(typeName string, attrs map[string]any) map[string]any) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var state map[string]any
+	var state map[string]json.RawMessage
+	var resources []map[string]json.RawMessage
+	var serial int64
 	if err := json.Unmarshal(raw, &state); err != nil {
 		t.Fatal(err)
 	}
+	if err := errors.Join(json.Unmarshal(state["resources"], &resources), json.Unmarshal(state["serial"], &serial)); err != nil {
+		t.Fatal(err)
+	}
 	seen := 0
-	for _, r := range state["resources"].([]any) {
-		res := r.(map[string]any)
-		typeName, _ := res["type"].(string)
-		if res["mode"] != "managed" || !strings.HasPrefix(typeName, "plaid_") {
+	for _, res := range resources {
+		var mode, typeName string
+		var instances []map[string]json.RawMessage
+		if err := errors.Join(json.Unmarshal(res["mode"], &mode), json.Unmarshal(res["type"], &typeName), json.Unmarshal(res["instances"], &instances)); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "managed" || !strings.HasPrefix(typeName, "plaid_") {
 			continue
 		}
-		for _, inst := range res["instances"].([]any) {
-			edit(typeName, inst.(map[string]any))
+		for _, inst := range instances {
+			var attrs map[string]any
+			if err := json.Unmarshal(inst["attributes"], &attrs); err != nil {
+				t.Fatal(err)
+			}
+			inst["attributes"] = mustJSON(t, edit(typeName, attrs))
+			if schemaVersion >= 0 {
+				inst["schema_version"] = mustJSON(t, schemaVersion)
+			}
 			seen++
 		}
+		res["instances"] = mustJSON(t, instances)
 	}
 	if seen != 2 {
 		t.Fatalf("found %d plaid_* instances in state, want 2", seen)
 	}
-	state["serial"] = state["serial"].(float64) + 1
+	state["resources"] = mustJSON(t, resources)
+	state["serial"] = mustJSON(t, serial+1)
 	out, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -168,4 +186,13 @@ func rewriteState(t *testing.T, path string, edit func(typeName string, instance
 	if err := os.WriteFile(path, out, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
