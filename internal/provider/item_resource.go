@@ -55,7 +55,7 @@ func (r *itemResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Brings an existing Plaid Item under Terraform through its access token, and removes the Item on destroy with `/item/remove`, or with `/item/products/terminate` when `removal_method = \"terminate\"`. " +
 			"An Item that is already gone (`ITEM_NOT_FOUND`) leaves state on refresh and counts as destroyed. " +
-			"The resource keeps what it manages; what Plaid says of the Item (institution, health as `error_code`, products, consent) is on the [`plaid_item` data source](../data-sources/item.md), given the same `access_token`.",
+			detailsOnTheDataSource,
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),

@@ -45,6 +45,9 @@ type itemDetails struct {
 	ConsentedProducts     types.Set    `tfsdk:"consented_products"`
 }
 
+// detailsOnTheDataSource ends both Item resources' descriptions.
+const detailsOnTheDataSource = "The resource keeps what it manages; what Plaid says of the Item (institution, health as `error_code`, products, consent) is on the [`plaid_item` data source](../data-sources/item.md), given the same `access_token`."
+
 // itemFieldDescriptions document itemFields once for every schema.
 var itemFieldDescriptions = map[string]string{
 	"item_id": "Plaid's `item_id`: the Item's stable, case-sensitive identifier. Safe to show; it grants no access.",
@@ -154,9 +157,9 @@ func (f *itemDetails) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics
 	return diags
 }
 
-// setUnknownToNull gives every field a known value when Plaid could not be
-// read, so that state can record an Item that exists.
-func (f *itemFields) setUnknownToNull(itemID string) {
+// fillWithoutReading gives every field a known value without reading the
+// Item, for a sandbox Item just created: a webhook left out is null.
+func (f *itemFields) fillWithoutReading(itemID string) {
 	f.ItemID = types.StringValue(itemID)
 	if f.Webhook.IsUnknown() {
 		f.Webhook = types.StringNull()

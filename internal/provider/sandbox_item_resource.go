@@ -101,7 +101,7 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Creates a sandbox Item with `/sandbox/public_token/create` and `/item/public_token/exchange`, for tests that need a fresh Item, and removes it on destroy (`/item/remove`, or `/item/products/terminate` with `removal_method = \"terminate\"`), " +
 			"exactly as `plaid_item` does (an Item already gone counts as destroyed). Sandbox only: with `environment = \"production\"` it fails at plan time. " +
-			"The resource keeps what it manages; what Plaid says of the Item (institution, health as `error_code`, products, consent) is on the [`plaid_item` data source](../data-sources/item.md), given the same `access_token`.",
+			detailsOnTheDataSource,
 		Attributes: attrs,
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
@@ -168,18 +168,12 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	tflog.Info(ctx, "Created sandbox Item", map[string]any{"item_id": exchanged.ItemID, "request_id": exchanged.RequestID})
 
-	// From here on the Item exists: state records it even if reading it
-	// fails, so that it is never lost (Terraform keeps it as tainted).
+	// The exchange's answer is all state needs: the webhook went with the
+	// create, and the resource keeps nothing else that /item/get would
+	// tell (the refresh that follows reads the Item like any other).
 	plan.AccessToken = types.StringValue(exchanged.AccessToken)
 	plan.ID = types.StringValue(exchanged.ItemID)
-	configuredWebhook := plan.Webhook
-	got, err := r.data.client.GetItem(ctx, exchanged.AccessToken)
-	if err != nil {
-		plan.setUnknownToNull(exchanged.ItemID)
-		addPlaidError(&resp.Diagnostics, "Could Not Read the New Sandbox Item", "Reading the new Item "+exchanged.ItemID+" with /item/get", err, r.data)
-	} else {
-		plan.fillKeepingClearedWebhook(&got.Item, configuredWebhook)
-	}
+	plan.fillWithoutReading(exchanged.ItemID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

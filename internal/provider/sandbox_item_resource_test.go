@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -157,4 +158,35 @@ func TestAccSandboxItem_planTimeErrors(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Creating a sandbox Item takes two requests, the create and the exchange:
+// their answers are all the resource records, the configured webhook
+// included, and the plan after the apply (a refresh with /item/get) agrees.
+func TestAccSandboxItem_createMakesNoRead(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	item := "plaid_sandbox_item.test"
+	webhook := "https://hooks.example.com/created"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy:             tg.CheckItemsRemoved("plaid_sandbox_item"),
+		Steps: []resource.TestStep{{
+			Config: sandboxItemConfig(tg, fmt.Sprintf("  webhook = %q", webhook)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(item, tfjsonpath.New("webhook"), knownvalue.StringExact(webhook)),
+				statecheck.CompareValuePairs(item, tfjsonpath.New("id"), item, tfjsonpath.New("item_id"), compare.ValuesSame()),
+			},
+			Check: func(*terraform.State) error {
+				var paths []string
+				for _, c := range e.Calls() {
+					paths = append(paths, c.Path)
+				}
+				if want := []string{"/sandbox/public_token/create", "/item/public_token/exchange"}; !slices.Equal(paths, want) {
+					return fmt.Errorf("apply made %v, want %v", paths, want)
+				}
+				return nil
+			},
+		}},
+	})
 }
