@@ -57,6 +57,19 @@ func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *em
 	return ws
 }
 
+// requireDestroyConverges runs destroy again after an interrupted or
+// partial one (named by after) and requires it to succeed and empty the
+// state.
+func requireDestroyConverges(ctx context.Context, t *testing.T, ws *clirun.Workspace, after string) {
+	t.Helper()
+	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
+		t.Fatalf("the destroy after %s did not converge: %v\n%s", after, err, out)
+	}
+	if got := stateList(ctx, t, ws); len(got) != 0 {
+		t.Errorf("state after the destroy after %s: %v", after, got)
+	}
+}
+
 func requireAllRemovedOnce(t *testing.T, srv *emulator.Server, want int) {
 	t.Helper()
 	items := srv.Items()

@@ -132,12 +132,7 @@ func interruptedDestroy(t *testing.T, latencyMS, wantRemoved int) {
 	t.Logf("interrupted: %d removed, %d left in state", len(removed), len(left))
 
 	emu.SetFaults(emulator.Faults{})
-	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
-		t.Fatalf("the destroy after the interrupt did not converge: %v\n%s", err, out)
-	}
-	if got := stateList(ctx, t, ws); len(got) != 0 {
-		t.Errorf("state after the second destroy: %v", got)
-	}
+	requireDestroyConverges(ctx, t, ws, "the interrupt")
 	perItem := map[string]int{}
 	for _, c := range emu.Calls() {
 		if c.Path == "/item/remove" {

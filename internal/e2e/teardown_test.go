@@ -130,12 +130,7 @@ func TestCLI_partialFailureThenConverge(t *testing.T) {
 		}
 		ws.Env = ws.Env[:len(ws.Env)-1]
 	}
-	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
-		t.Fatalf("the second destroy did not converge: %v\n%s", err, out)
-	}
-	if got := stateList(ctx, t, ws); len(got) != 0 {
-		t.Errorf("state after the second destroy: %v", got)
-	}
+	requireDestroyConverges(ctx, t, ws, "the first destroy")
 	requireAllRemovedOnce(t, srv, len(items))
 }
 
@@ -181,12 +176,7 @@ func TestCLI_interruptedDestroyConverges(t *testing.T) {
 	t.Logf("interrupted with %d of %d removed; %d left in state", atInterrupt, len(items), len(left))
 
 	srv.SetFaults(emulator.Faults{})
-	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
-		t.Fatalf("the destroy after the interrupt did not converge: %v\n%s", err, out)
-	}
-	if got := stateList(ctx, t, ws); len(got) != 0 {
-		t.Errorf("state after the second destroy: %v", got)
-	}
+	requireDestroyConverges(ctx, t, ws, "the interrupt")
 	requireAllRemovedOnce(t, srv, len(items))
 }
 
