@@ -65,8 +65,8 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 	attrs["institution_id"] = schema.StringAttribute{
 		Optional:            true,
 		Computed:            true,
-		Default:             stringdefault.StaticString(defaultSandboxInstitution),
-		MarkdownDescription: "The sandbox institution to connect, default `" + defaultSandboxInstitution + "` (First Platypus Bank). Changing it replaces the Item.",
+		Default:             stringdefault.StaticString(plaid.DefaultSandboxInstitutionID),
+		MarkdownDescription: "The sandbox institution to connect, default `" + plaid.DefaultSandboxInstitutionID + "` (First Platypus Bank). Changing it replaces the Item.",
 		PlanModifiers:       replace,
 	}
 	attrs["initial_products"] = schema.ListAttribute{
@@ -108,8 +108,6 @@ func (r *sandboxItemResource) Schema(ctx context.Context, _ resource.SchemaReque
 		},
 	}
 }
-
-const defaultSandboxInstitution = plaid.DefaultSandboxInstitutionID
 
 func (r *sandboxItemResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
