@@ -173,13 +173,17 @@ func TestAnswerGrace_unsentRequestNeverStarts(t *testing.T) {
 }
 
 // cancelOnceSeen is a context cancelled once counter has counted a request
-// at the server, and then after more.
+// at the server, and then after more. The watch ends with the test even when
+// no request ever arrives.
 func cancelOnceSeen(t *testing.T, counter *atomic.Int32, after time.Duration) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go func() {
 		for counter.Load() == 0 {
+			if ctx.Err() != nil {
+				return
+			}
 			time.Sleep(time.Millisecond)
 		}
 		time.Sleep(after)
