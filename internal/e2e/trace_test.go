@@ -71,11 +71,11 @@ output "health" {
 
 // The whole life of a configuration through the real terraform CLI under
 // TF_LOG=TRACE: adopt with for_each, read each Item's health with the
-// plaid_item data source given the resource's token (as the docs show), import from an environment variable
-// (import block, then `terraform import`), an Item revoked behind
-// Terraform's back, and `terraform destroy -refresh=false`. Every log line
-// and everything terraform printed must hold neither the secret nor any
-// access token.
+// plaid_item data source given the resource's token (as the docs show),
+// import from an environment variable (import block, then `terraform
+// import`), an Item revoked behind Terraform's back, and `terraform destroy
+// -refresh=false`. Every log line and everything terraform printed must
+// hold neither the secret nor any access token.
 func TestCLI_lifecycleUnderTraceLeaksNoSecret(t *testing.T) {
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Skip("skipped: no terraform on PATH")

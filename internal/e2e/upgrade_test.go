@@ -93,7 +93,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 	}
 
 	statePath := filepath.Join(ws.Dir, "terraform.tfstate")
-	rewriteState(t, statePath, 0, func(typeName string, attrs map[string]any) map[string]any {
+	editState(t, statePath, 0, func(typeName string, attrs map[string]any) map[string]any {
 		earlier := map[string]any{}
 		for _, name := range earlierSchema[typeName] {
 			earlier[name] = attrs[name]
@@ -114,7 +114,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 	if out, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	rewriteState(t, statePath, -1, func(typeName string, attrs map[string]any) map[string]any {
+	editState(t, statePath, -1, func(typeName string, attrs map[string]any) map[string]any {
 		for name := range earlierAttributes {
 			if _, ok := attrs[name]; ok {
 				t.Errorf("%s still has %s in state after an apply", typeName, name)
@@ -124,7 +124,7 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 		if want := typeName == "plaid_sandbox_item"; has != want {
 			t.Errorf("%s: institution_id in state is %v, want %v", typeName, has, want)
 		}
-		return attrs
+		return nil
 	})
 	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -132,11 +132,12 @@ func TestCLI_stateFromEarlierVersionsPlansNoChanges(t *testing.T) {
 	requireAllRemovedOnce(t, srv, 2)
 }
 
-// rewriteState hands each managed plaid_* instance's attributes to edit,
-// keeps what it returns, sets the instance's schema_version to
-// schemaVersion unless it is negative, and writes the state back one serial
-// later.
-func rewriteState(t *testing.T, path string, schemaVersion int, edit func(typeName string, attrs map[string]any) map[string]any) {
+// editState hands each managed plaid_* instance's attributes to edit. When
+// edit returns attributes for an instance, they replace its own, its
+// schema_version becomes schemaVersion unless that is negative, and the
+// state is written back one serial later; when every call returns nil, the
+// file is only read.
+func editState(t *testing.T, path string, schemaVersion int, edit func(typeName string, attrs map[string]any) map[string]any) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -151,7 +152,7 @@ func rewriteState(t *testing.T, path string, schemaVersion int, edit func(typeNa
 	if err := errors.Join(json.Unmarshal(state["resources"], &resources), json.Unmarshal(state["serial"], &serial)); err != nil {
 		t.Fatal(err)
 	}
-	seen := 0
+	seen, changed := 0, false
 	for _, res := range resources {
 		var mode, typeName string
 		var instances []map[string]json.RawMessage
@@ -166,16 +167,24 @@ func rewriteState(t *testing.T, path string, schemaVersion int, edit func(typeNa
 			if err := json.Unmarshal(inst["attributes"], &attrs); err != nil {
 				t.Fatal(err)
 			}
-			inst["attributes"] = mustJSON(t, edit(typeName, attrs))
+			seen++
+			edited := edit(typeName, attrs)
+			if edited == nil {
+				continue
+			}
+			changed = true
+			inst["attributes"] = mustJSON(t, edited)
 			if schemaVersion >= 0 {
 				inst["schema_version"] = mustJSON(t, schemaVersion)
 			}
-			seen++
 		}
 		res["instances"] = mustJSON(t, instances)
 	}
 	if seen != 2 {
 		t.Fatalf("found %d plaid_* instances in state, want 2", seen)
+	}
+	if !changed {
+		return
 	}
 	state["resources"] = mustJSON(t, resources)
 	state["serial"] = mustJSON(t, serial+1)
