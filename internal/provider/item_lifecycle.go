@@ -186,8 +186,8 @@ func syncWebhook(ctx context.Context, data *providerData, token string, configur
 func removeItem(ctx context.Context, data *providerData, accessToken, itemID string, method, code, note types.String) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m := removalMethodOf(method)
-	// The outcome is logged on a masked context, like the request itself.
-	ctx = tflog.SetField(plaid.WithLogMasks(ctx), "item_id", itemID)
+	// ctx is already masked: NewServer masks every RPC's context.
+	ctx = tflog.SetField(ctx, "item_id", itemID)
 	ctx = tflog.SetField(ctx, "plaid_path", m.path)
 	resp, err := m.end(ctx, data.client, accessToken, code.ValueString(), note.ValueString())
 	switch {
