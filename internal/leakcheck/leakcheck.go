@@ -39,15 +39,56 @@ func Forms(value string) []Form {
 
 // wholeForms spell all of value.
 func wholeForms(value string) []Form {
+	percent := PercentEncodeAll(value)
 	return []Form{
 		{"as is (any letter case)", value},
-		{"percent-encoded byte by byte", PercentEncodeAll(value)},
-		{"percent-encoded byte by byte, twice", strings.ReplaceAll(PercentEncodeAll(value), "%", "%25")},
+		{"percent-encoded byte by byte", percent},
+		{"percent-encoded byte by byte, twice", strings.ReplaceAll(percent, "%", "%25")},
+		{"percent-encoded byte by byte, three times", strings.ReplaceAll(percent, "%", "%2525")},
+		{"percent-encoded byte by byte, four times", strings.ReplaceAll(percent, "%", "%252525")},
 		{"query-escaped", url.QueryEscape(value)},
 		{"with hyphens percent-encoded", PercentEncodeHyphens(value)},
 		{`with hyphens JSON-escaped (\u002d)`, JSONEscapeHyphens(value)},
 		{"JSON-escaped byte by byte", JSONEscapeAll(value)},
+		{"as %uXXXX escapes", encodeEach(value, "%%u%04x")},
+		{"as octal escapes", encodeEach(value, `\%03o`)},
+		{"as HTML decimal references", encodeEach(value, "&#%d;")},
+		{"as zero-padded HTML decimal references", encodeEach(value, "&#%010d;")},
+		{"as HTML hex references", encodeEach(value, "&#x%x;")},
+		{"in fullwidth letters", Fullwidth(value)},
+		{"with U+2010 hyphens", strings.ReplaceAll(value, "-", "\u2010")},
 	}
+}
+
+// encodeEach spells every byte of s with format.
+func encodeEach(s, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, format, s[i])
+	}
+	return b.String()
+}
+
+// Fullwidth spells the ASCII letters, digits and hyphens of s in their
+// fullwidth forms (U+FF01 to U+FF5E), which read the same on screen.
+func Fullwidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > ' ' && r < 0x7f {
+			return r - '!' + 0xff01
+		}
+		return r
+	}, s)
+}
+
+// invisibleSplits are characters that render as nothing or as a blank: a
+// server can split a value with one so that no spelling of it shows, yet a
+// reader sees it whole.
+var invisibleSplits = map[string]string{
+	"U+3164 (Hangul filler)":      "\u3164",
+	"U+2800 (braille blank)":      "\u2800",
+	"U+FE0F (variation selector)": "\ufe0f",
+	"U+0301 (combining accent)":   "\u0301",
+	"U+200B (zero-width space)":   "\u200b",
 }
 
 // partForms are the random part alone (after "access-sandbox-" or
@@ -81,11 +122,17 @@ func Echoes(value string) []Form {
 	upper := strings.ToUpper(value)
 	// Compared as written: the upper-cased copy is the point.
 	same := func(s string) string { return s }
-	return distinct(append(wholeForms(value),
+	echoes := append(wholeForms(value),
 		Form{"upper case", upper},
 		Form{"glued", "token_" + value + "_x"},
 		Form{"glued upper case", "TOKEN_" + upper + "_X"},
-	), same)
+	)
+	for name, c := range invisibleSplits {
+		half := len(value) / 2
+		echoes = append(echoes, Form{"split by " + name, value[:half] + c + value[half:]},
+			Form{"every character split by " + name, strings.Join(strings.Split(value, ""), c)})
+	}
+	return distinct(echoes, same)
 }
 
 // distinct drops spellings that read the same as an earlier one once key
@@ -133,18 +180,35 @@ func JSONEscapeHyphens(s string) string { return strings.ReplaceAll(s, "-", `\u0
 // scanned for leaks too.
 func FindAll(text string, literals ...Literal) []string {
 	folded := asciiLower(text)
+	// The same text without what lies outside ASCII: a value split by an
+	// invisible character, a combining mark or a blank letter reads whole
+	// on screen, so it counts whole here.
+	squeezed := asciiLower(withoutNonASCII(text))
 	var found []string
 	for _, l := range literals {
 		if l.Value == "" {
 			continue
 		}
 		for _, f := range Forms(l.Value) {
-			if n := strings.Count(folded, asciiLower(f.Text)); n > 0 {
+			needle := asciiLower(f.Text)
+			if n := strings.Count(folded, needle); n > 0 {
 				found = append(found, fmt.Sprintf("%s, %s (%d times)", l.What, f.How, n))
+			} else if n := strings.Count(squeezed, needle); n > 0 && squeezed != folded {
+				found = append(found, fmt.Sprintf("%s, %s, split by characters outside ASCII (%d times)", l.What, f.How, n))
 			}
 		}
 	}
 	return found
+}
+
+// withoutNonASCII drops every character outside ASCII from s.
+func withoutNonASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x80 {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // Find reports the first of values that shows in text, in any of its
