@@ -66,7 +66,7 @@ type Client struct {
 	http *http.Client
 }
 
-// New returns a client for cfg. It registers the secret with Redact, so
+// New returns a client for cfg. It registers the secret (registry.go), so
 // that no error, diagnostic or log line of this process shows it.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
@@ -77,7 +77,11 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("plaid: the %s %w", name, err)
 		}
 	}
-	remember(cfg.Secret)
+	if n := len(cfg.Secret); n < MinSecretLength {
+		// Never the value: only how long it is.
+		return nil, fmt.Errorf("plaid: the secret has %d characters; Plaid's have 30, and one shorter than %d could not be kept out of the provider's output", n, MinSecretLength)
+	}
+	RegisterSecret(cfg.Secret)
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
@@ -174,7 +178,9 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 		return fmt.Errorf("encoding the %s request: %w", path, err)
 	}
 	// The tokens sent are registered before anything can echo them.
-	rememberTokensIn(payload)
+	if err := registerRequestTokens(payload); err != nil {
+		return fmt.Errorf("POST %s was not sent: %w", path, err)
+	}
 	ctx = WithLogMasks(ctx)
 	ep := endpointFor(path)
 	limiter := limiterFor(c.cfg.BaseURL, c.cfg.ClientID, path, c.requestsPerMinute(path))
@@ -242,7 +248,7 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	attemptCtx = httptrace.WithClientTrace(attemptCtx, &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }})
 	req, err := http.NewRequestWithContext(attemptCtx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(payload))
 	if err != nil {
-		return &TransportError{Path: path, BaseURL: serverText(c.cfg.BaseURL), Permanent: true, Cause: "the request could not be built from base_url", Detail: serverText(err.Error())}
+		return &TransportError{Path: path, BaseURL: ShowServerText(c.cfg.BaseURL), Permanent: true, Cause: "the request could not be built from base_url", Detail: ShowServerText(err.Error())}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -263,16 +269,28 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	if err != nil {
 		return newTransportError(path, c.cfg.BaseURL, err, true)
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 && len(body) <= MaxResponseBytes {
 		// A real answer may carry new tokens: registered before any of
-		// it is logged or decoded. Error answers are not read for them,
-		// so that a hostile server cannot have ordinary words redacted.
-		rememberTokensIn(body)
+		// it is logged or decoded. Only the fields of this endpoint
+		// that carry tokens are read, and error answers not at all, so
+		// that a server cannot have ordinary words hidden or fill the
+		// registry.
+		if err := registerAnswerTokens(path, body); err != nil {
+			return fmt.Errorf("POST %s: %w", path, err)
+		}
 	}
-	contentType := serverText(resp.Header.Get("Content-Type"))
+	// What this attempt keeps from being shown is counted for the TRACE
+	// log: a server that sends encoded text shows up there.
+	var st shownStats
+	defer func() {
+		if st.Dropped+st.Hidden > 0 {
+			tflog.Trace(ctx, "Server text filtered before it is shown", map[string]any{"plaid_path": path, "dropped_characters": st.Dropped, "hidden_runs": st.Hidden})
+		}
+	}()
+	contentType := st.show(resp.Header.Get("Content-Type"))
 	tflog.Debug(ctx, "Plaid answered", map[string]any{
 		"plaid_path": path, "http_status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
-		"request_id": serverText(requestIDOf(body)),
+		"request_id": st.showStrict(requestIDOf(body), requestIDShape),
 	})
 	unexpected := func(problem string) error {
 		return &UnexpectedResponseError{HTTPStatus: resp.StatusCode, ContentType: contentType, Size: int64(len(body)), Problem: problem,
@@ -284,11 +302,11 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 		if held := resp.Header[heldLocation]; len(held) > 0 {
 			location = held[0]
 		}
-		return &RedirectError{Path: path, HTTPStatus: resp.StatusCode, LocationHost: locationHost(location)}
+		return &RedirectError{Path: path, HTTPStatus: resp.StatusCode, LocationHost: locationHost(location, &st)}
 	case len(body) > MaxResponseBytes:
 		return unexpected(fmt.Sprintf("the body is larger than %d bytes", MaxResponseBytes))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		err := decodeError(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		err := decodeError(resp.StatusCode, resp.Header.Get("Content-Type"), body, &st)
 		retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		var ue *UnexpectedResponseError
 		if pe, ok := AsError(err); ok {
@@ -312,7 +330,7 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 		return unexpected("the body is not valid JSON for " + path)
 	}
 	if code := bytes.TrimSpace(envelope.ErrorCode); len(code) > 0 && string(code) != "null" && string(code) != `""` {
-		return unexpected("the body is a Plaid error (error_code " + serverText(strings.Trim(string(code), `"`)) + "), which Plaid never sends with a success status")
+		return unexpected("the body is a Plaid error (error_code " + st.showStrict(strings.Trim(string(code), `"`), codeShape) + "), which Plaid never sends with a success status")
 	}
 	if envelope.RequestID == nil || *envelope.RequestID == "" {
 		return unexpected("the body has no request_id, which every Plaid answer carries")
@@ -325,7 +343,7 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 
 // locationHost is the host a redirect points to, for its error: never the
 // path or query, which could carry anything.
-func locationHost(location string) string {
+func locationHost(location string, st *shownStats) string {
 	if location == "" {
 		return "nowhere (no Location header)"
 	}
@@ -336,7 +354,7 @@ func locationHost(location string) string {
 	case u.Host == "":
 		return "a path on the same host"
 	}
-	return "host " + serverText(u.Host)
+	return "host " + st.show(u.Host)
 }
 
 func requestIDOf(body []byte) string {

@@ -168,7 +168,7 @@ func TestClient_cancelStopsWaitingAtOnce(t *testing.T) {
 		plaidError(w, 503, "API_ERROR", "PLANNED_MAINTENANCE")
 	}))
 	defer srv.Close()
-	c, _ := New(Config{BaseURL: srv.URL, ClientID: "c", Secret: "s", Retry: RetryPolicy{MaxRetries: 10, MinBackoff: time.Hour, MaxBackoff: time.Hour}, RequestsPerMinute: 100000})
+	c, _ := New(Config{BaseURL: srv.URL, ClientID: "c", Secret: "test-secret", Retry: RetryPolicy{MaxRetries: 10, MinBackoff: time.Hour, MaxBackoff: time.Hour}, RequestsPerMinute: 100000})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { _, err := c.GetItem(ctx, "access-sandbox-x"); done <- err }()
@@ -199,7 +199,7 @@ func TestClient_lostAnswerTimesOutAndRetries(t *testing.T) {
 		_, _ = io.WriteString(w, `{"request_id":"second"}`)
 	}))
 	defer srv.Close()
-	c, _ := New(Config{BaseURL: srv.URL, ClientID: "c", Secret: "s", RequestTimeout: 100 * time.Millisecond,
+	c, _ := New(Config{BaseURL: srv.URL, ClientID: "c", Secret: "test-secret", RequestTimeout: 100 * time.Millisecond,
 		Retry: RetryPolicy{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, RequestsPerMinute: 100000})
 	resp, err := c.RemoveItem(context.Background(), "access-sandbox-x", RemoveReason{})
 	if err != nil || resp.RequestID != "second" {

@@ -20,6 +20,10 @@ type endpoint struct {
 	// creates names what a call that is not repeatable makes at Plaid, for
 	// the error that says it may exist.
 	creates string
+	// answerTokens are the top-level fields of a successful answer that
+	// carry a new token, registered before anything else reads the
+	// answer (registry.go).
+	answerTokens []string
 }
 
 // endpoints lists every endpoint the client calls. One that is missing
@@ -37,8 +41,8 @@ var endpoints = map[string]endpoint{
 	// /item/public_token/exchange of a public token that was already
 	// exchanged answers INVALID_PUBLIC_TOKEN, and the access token issued
 	// the first time is lost with the Item it opens.
-	PathSandboxPublicTokenCreate: {creates: "a sandbox Item"},
-	PathItemPublicTokenExchange:  {creates: "an access token for the new Item"},
+	PathSandboxPublicTokenCreate: {creates: "a sandbox Item", answerTokens: []string{"public_token"}},
+	PathItemPublicTokenExchange:  {creates: "an access token for the new Item", answerTokens: []string{"access_token"}},
 }
 
 func endpointFor(path string) endpoint { return endpoints[path] }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -39,14 +40,33 @@ type Error struct {
 	retryAfter time.Duration
 }
 
-// sanitize passes every field through serverText: each comes from the
-// server and may echo a secret or token.
-func (e *Error) sanitize() {
-	for _, f := range []*string{&e.ErrorType, &e.ErrorCode, &e.ErrorMessage, &e.RequestID, &e.DocumentationURL, e.DisplayMessage, e.SuggestedAction} {
+// sanitize makes every field fit to be shown: each comes from the server
+// and may echo a secret or a token. The codes and the request_id are shown
+// only in their strict shapes; the messages pass ShowServerText; a
+// documentation_url is kept only when it is one of Plaid's.
+func (e *Error) sanitize(st *shownStats) {
+	e.ErrorType = st.showStrict(e.ErrorType, codeShape)
+	e.ErrorCode = st.showStrict(e.ErrorCode, codeShape)
+	e.RequestID = st.showStrict(e.RequestID, requestIDShape)
+	e.ErrorMessage = st.show(e.ErrorMessage)
+	for _, f := range []*string{e.DisplayMessage, e.SuggestedAction} {
 		if f != nil {
-			*f = serverText(*f)
+			*f = st.show(*f)
 		}
 	}
+	if e.DocumentationURL != "" && (!plaidDocsURL.MatchString(e.DocumentationURL) || holdsSecret(e.DocumentationURL)) {
+		e.DocumentationURL = ""
+		st.Hidden++
+	}
+}
+
+// plaidDocsURL is the shape of the documentation_url Plaid's errors carry.
+var plaidDocsURL = regexp.MustCompile(`^https://plaid\.com/docs/[A-Za-z0-9/_#.-]{0,200}$`)
+
+// showRequestID is a request_id of a successful answer, as shown.
+func showRequestID(id string) string {
+	var st shownStats
+	return st.showStrict(id, requestIDShape)
 }
 
 func (e *Error) Error() string {
@@ -80,7 +100,10 @@ func (e *UnexpectedResponseError) Error() string {
 	if ct == "" {
 		ct = "no content type"
 	}
-	return Redact(fmt.Sprintf("the server answered HTTP %d (%s, %d bytes) but %s; a proxy, load balancer or wrong base_url may be answering instead of Plaid", e.HTTPStatus, ct, e.Size, e.Problem))
+	if e.Size > 0 {
+		ct = fmt.Sprintf("%s, %d bytes", ct, e.Size)
+	}
+	return Redact(fmt.Sprintf("the server answered HTTP %d (%s) but %s; a proxy, load balancer or wrong base_url may be answering instead of Plaid", e.HTTPStatus, ct, e.Problem))
 }
 
 // IsItemNotFound reports whether err is Plaid's proof that the Item no longer
@@ -109,10 +132,11 @@ func AsError(err error) (*Error, bool) {
 }
 
 // decodeError turns a non-2xx answer into *Error when it is a Plaid error
-// object, and into *UnexpectedResponseError otherwise.
-func decodeError(status int, contentType string, body []byte) error {
+// object, and into *UnexpectedResponseError otherwise, counting into st
+// what it keeps from being shown.
+func decodeError(status int, contentType string, body []byte, st *shownStats) error {
 	unexpected := func(problem string) error {
-		return &UnexpectedResponseError{HTTPStatus: status, ContentType: serverText(contentType), Size: int64(len(body)), Problem: problem}
+		return &UnexpectedResponseError{HTTPStatus: status, ContentType: st.show(contentType), Size: int64(len(body)), Problem: problem}
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return unexpected("the body is empty, not a Plaid error object")
@@ -128,7 +152,7 @@ func decodeError(status int, contentType string, body []byte) error {
 		return unexpected("the JSON body has no error_code, so it is not a Plaid error object")
 	}
 	pe.HTTPStatus = status
-	pe.sanitize()
+	pe.sanitize(st)
 	return &pe
 }
 

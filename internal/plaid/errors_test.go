@@ -25,7 +25,7 @@ func TestDecodeError(t *testing.T) {
 		{"plain text", 400, "text/plain", `bad request`, "", "not valid JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := decodeError(tc.status, tc.contentType, []byte(tc.body))
+			err := decodeError(tc.status, tc.contentType, []byte(tc.body), &shownStats{})
 			if tc.wantCode != "" {
 				pe, ok := AsError(err)
 				if !ok || pe.ErrorCode != tc.wantCode || pe.HTTPStatus != tc.status {
@@ -43,7 +43,7 @@ func TestDecodeError(t *testing.T) {
 
 func TestDecodeErrorRedactsTokens(t *testing.T) {
 	body := `{"error_type":"INVALID_INPUT","error_code":"INVALID_ACCESS_TOKEN","error_message":"token access-sandbox-1234abcd-aaaa is bad","display_message":"see public-production-99ff","request_id":"r"}`
-	err := decodeError(400, "application/json", []byte(body))
+	err := decodeError(400, "application/json", []byte(body), &shownStats{})
 	pe, _ := AsError(err)
 	if strings.Contains(err.Error(), "1234abcd") || strings.Contains(*pe.DisplayMessage, "99ff") {
 		t.Errorf("token not redacted: %v / %s", err, *pe.DisplayMessage)

@@ -18,8 +18,10 @@ const (
 )
 
 func registerFuzzSecrets() {
-	remember(fuzzSecret)
-	rememberTokensIn([]byte(`{"access_token":"` + fuzzAccessToken + `"}`))
+	RegisterSecret(fuzzSecret)
+	if err := registerRequestTokens([]byte(`{"access_token":"` + fuzzAccessToken + `"}`)); err != nil {
+		panic(err)
+	}
 }
 
 // The error decoder meets whatever a server or proxy sends: it must never
@@ -41,7 +43,7 @@ func FuzzDecodeError(f *testing.F) {
 	f.Add(502, `text/html; charset="`+fuzzAccessToken+`"`, "<html>")
 	f.Add(500, "application/json; x="+leakcheck.PercentEncodeAll(fuzzSecret), "")
 	f.Fuzz(func(t *testing.T, status int, contentType, body string) {
-		err := decodeError(status, contentType, []byte(body))
+		err := decodeError(status, contentType, []byte(body), &shownStats{})
 		if err == nil {
 			t.Fatal("decodeError returned nil")
 		}

@@ -447,6 +447,51 @@ func TestClient_failsFastWhenRetryingCannotHelp(t *testing.T) {
 	}
 }
 
+// An https base_url whose server accepts the connection and never answers
+// the TLS handshake (a plain-HTTP server that waits for a request, a
+// firewall that swallows TLS) fails on the first attempt, naming the
+// cause: retried, it took 11 attempts and minutes to say so.
+func TestClient_stalledTLSHandshakeFailsAtOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	held := make(chan net.Conn, 16)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				close(held)
+				return
+			}
+			held <- conn // open, never answered
+		}
+	}()
+	var dials atomic.Int32
+	transport := &http.Transport{TLSHandshakeTimeout: 200 * time.Millisecond, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}
+	c, err := New(Config{BaseURL: "https://" + ln.Addr().String(), ClientID: "c", Secret: hostileSecret, RequestsPerMinute: 100000,
+		HTTPClient: &http.Client{Transport: transport}, Retry: RetryPolicy{MaxRetries: 10, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetItem(context.Background(), hostileToken)
+	var te *TransportError
+	if !errors.As(err, &te) || !te.Permanent || !strings.Contains(err.Error(), "TLS handshake got no answer") {
+		t.Fatalf("err = %v, want a permanent TransportError naming the stalled handshake", err)
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("%d connection attempts, want 1", n)
+	}
+	ln.Close()
+	for conn := range held {
+		conn.Close()
+	}
+}
+
 // A header value Go refuses to send is not a network problem: it fails at
 // once, without repeating the value. (New refuses such credentials; this
 // is the net under it.)
@@ -517,20 +562,33 @@ func TestClient_logsRetriesAtWarn(t *testing.T) {
 	t.Errorf("no retry log line in %v", entries)
 }
 
-func TestClient_institutionAnswerIsRedacted(t *testing.T) {
+// An institution's answer becomes the data source's state: never rewritten,
+// but refused whole, naming the field and not the value, when a field
+// carries a token or the secret.
+func TestClient_institutionAnswerWithASecretIsRefused(t *testing.T) {
 	upper := strings.ToUpper(hostileToken)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"institution":{"institution_id":"ins_1","name":"Bank `+upper+`","products":["`+hostileSecret+`"],"country_codes":["US"],"url":"https://x/`+hostileToken+`","status":{"item_logins":{"status":"`+upper+`"}}},"request_id":"r"}`)
-	}))
-	defer srv.Close()
-	inst, err := newHostileClient(t, srv.URL, 0).GetInstitution(context.Background(), "ins_1", []string{"US"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(inst)
-	if leak := leakcheck.Find(string(b), hostileSecret, hostileToken); leak != "" {
-		t.Errorf("%s is in the institution: %s", leak, b)
+	for field, answer := range map[string]string{
+		"name":     `"name":"Bank ` + upper + `","products":["transactions"],"url":"https://bank.example"`,
+		"products": `"name":"Bank","products":["` + hostileSecret + `"],"url":"https://bank.example"`,
+		"url":      `"name":"Bank","products":["transactions"],"url":"https://x/` + leakcheck.PercentEncodeAll(hostileToken) + `"`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"institution":{"institution_id":"ins_1",`+answer+`,"country_codes":["US"],"status":{"item_logins":{"status":"HEALTHY"}}},"request_id":"r"}`)
+			}))
+			defer srv.Close()
+			inst, err := newHostileClient(t, srv.URL, 0).GetInstitution(context.Background(), "ins_1", []string{"US"})
+			if err == nil {
+				t.Fatalf("accepted %+v", inst)
+			}
+			if !strings.Contains(err.Error(), "institution."+field) {
+				t.Errorf("the error does not name the field: %v", err)
+			}
+			if leak := leakcheck.Find(err.Error(), hostileSecret, hostileToken); leak != "" {
+				t.Errorf("%s is in the error", leak)
+			}
+		})
 	}
 }
 

@@ -39,17 +39,26 @@ func (c *Client) GetInstitution(ctx context.Context, institutionID string, count
 	if err := c.call(ctx, PathInstitutionsGetByID, req, &out); err != nil {
 		return nil, err
 	}
-	// Like an Item's answer, it becomes state: redacted.
+	// Like an Item's answer, it becomes state: checked, never rewritten.
 	inst := &out.Institution
-	inst.InstitutionID, inst.Name = Redact(inst.InstitutionID), Redact(inst.Name)
-	redactPtr(inst.URL)
-	for _, list := range [][]string{inst.Products, inst.CountryCodes} {
-		for i := range list {
-			list[i] = Redact(list[i])
-		}
+	out.RequestID = showRequestID(out.RequestID)
+	var check storedField
+	check.shaped("institution.institution_id", inst.InstitutionID, institutionIDShape, "an institution id (ins_ and digits)")
+	check.text("institution.name", inst.Name)
+	if inst.URL != nil {
+		check.text("institution.url", *inst.URL)
+	}
+	for _, product := range inst.Products {
+		check.shaped("institution.products", product, enumShape, "a list of Plaid product names")
+	}
+	for _, code := range inst.CountryCodes {
+		check.shaped("institution.country_codes", code, countryCodeShape, "a list of country codes")
 	}
 	if inst.Status != nil && inst.Status.ItemLogins != nil {
-		inst.Status.ItemLogins.Status = Redact(inst.Status.ItemLogins.Status)
+		check.shaped("institution.status.item_logins.status", inst.Status.ItemLogins.Status, codeShape, "a status such as HEALTHY")
+	}
+	if err := check.err(PathInstitutionsGetByID); err != nil {
+		return nil, err
 	}
 	return inst, nil
 }

@@ -52,70 +52,78 @@ func (c *Client) GetItem(ctx context.Context, accessToken string) (*ItemResponse
 }
 
 // check refuses an answer without the Item's id (recording an Item with an
-// empty id would lose it) and passes what the server says about the Item's
-// error through the redactor.
+// empty id would lose it), and one whose values cannot be stored as they
+// are (see stored.go). Nothing of the Item is rewritten; what is only shown
+// (the request_id, the Item error's message) passes ShowServerText.
 func (r *ItemResponse) check(path string) error {
-	r.sanitize()
-	if r.Item.ItemID == "" {
+	var st shownStats
+	r.RequestID = st.showStrict(r.RequestID, requestIDShape)
+	it := &r.Item
+	if it.ItemID == "" {
 		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the JSON answer of " + path + " has no item.item_id"}
 	}
-	if problem := itemIDProblem(r.Item.ItemID); problem != "" {
+	if problem := itemIDProblem(it.ItemID); problem != "" {
 		return &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item.item_id of the answer of " + path + " " + problem}
 	}
-	return nil
+	var c storedField
+	if it.InstitutionID != nil {
+		c.shaped("item.institution_id", *it.InstitutionID, institutionIDShape, "an institution id (ins_ and digits)")
+	}
+	for field, p := range map[string]*string{"item.institution_name": it.InstitutionName, "item.webhook": it.Webhook} {
+		if p != nil {
+			c.text(field, *p)
+		}
+	}
+	if p := it.ConsentExpirationTime; p != nil {
+		c.timestamp("item.consent_expiration_time", *p)
+	}
+	if it.UpdateType != "" {
+		c.shaped("item.update_type", it.UpdateType, enumShape, "a Plaid update type")
+	}
+	for field, list := range map[string][]string{"item.available_products": it.AvailableProducts, "item.billed_products": it.BilledProducts, "item.products": it.Products, "item.consented_products": it.ConsentedProducts} {
+		for _, product := range list {
+			c.shaped(field, product, enumShape, "a list of Plaid product names")
+		}
+	}
+	if e := it.Error; e != nil {
+		if e.ErrorCode != "" {
+			c.shaped("item.error.error_code", e.ErrorCode, codeShape, "a Plaid error code")
+		}
+		// The rest of the Item's error is only ever shown.
+		e.sanitize(&st)
+	}
+	if status := r.Status; status != nil {
+		if tx := status.Transactions; tx != nil {
+			for field, p := range map[string]*string{"status.transactions.last_successful_update": tx.LastSuccessfulUpdate, "status.transactions.last_failed_update": tx.LastFailedUpdate} {
+				if p != nil {
+					c.timestamp(field, *p)
+				}
+			}
+		}
+		if wh := status.LastWebhook; wh != nil {
+			if wh.SentAt != nil {
+				c.timestamp("status.last_webhook.sent_at", *wh.SentAt)
+			}
+			if wh.CodeSent != nil {
+				c.shaped("status.last_webhook.code_sent", *wh.CodeSent, codeShape, "a webhook code")
+			}
+		}
+	}
+	return c.err(path)
 }
 
 // itemIDProblem says what makes id unfit to be a resource id, or "". The id
 // is shown in every plan, in "Creation complete [id=…]" and in diagnostics,
-// unredacted and unfiltered: it must not carry a token or the secret, nor
-// characters that could rewrite the terminal (Plaid's are letters and
-// digits).
+// unfiltered: it must be letters and digits, as Plaid's are, and hold no
+// token or secret.
 func itemIDProblem(id string) string {
-	for _, r := range id {
-		if r <= ' ' || r > '~' {
-			return "has characters no Plaid item_id has (whitespace, control or non-ASCII characters)"
-		}
+	if !itemIDShape.MatchString(id) {
+		return "has characters no Plaid item_id has (only letters and digits)"
 	}
-	if Redact(id) != id {
+	if holdsSecret(id) {
 		return "carries a token or the secret"
 	}
 	return ""
-}
-
-// sanitize passes every string of the answer through the redactor: they
-// become state and plan output, which a hostile server could otherwise
-// fill with a token it echoes. A real Plaid answer is left unchanged.
-func (r *ItemResponse) sanitize() {
-	r.RequestID = serverText(r.RequestID)
-	it := &r.Item
-	if it.Error != nil {
-		it.Error.sanitize()
-	}
-	it.UpdateType = Redact(it.UpdateType)
-	for _, p := range []*string{it.InstitutionID, it.InstitutionName, it.Webhook, it.ConsentExpirationTime} {
-		redactPtr(p)
-	}
-	for _, list := range [][]string{it.AvailableProducts, it.BilledProducts, it.Products, it.ConsentedProducts} {
-		for i := range list {
-			list[i] = Redact(list[i])
-		}
-	}
-	if st := r.Status; st != nil {
-		if tx := st.Transactions; tx != nil {
-			redactPtr(tx.LastSuccessfulUpdate)
-			redactPtr(tx.LastFailedUpdate)
-		}
-		if wh := st.LastWebhook; wh != nil {
-			redactPtr(wh.SentAt)
-			redactPtr(wh.CodeSent)
-		}
-	}
-}
-
-func redactPtr(p *string) {
-	if p != nil {
-		*p = Redact(*p)
-	}
 }
 
 // RemoveReason is the optional explanation sent with /item/remove. Empty
@@ -147,7 +155,7 @@ func (c *Client) RemoveItem(ctx context.Context, accessToken string, reason Remo
 	if err := c.call(ctx, PathItemRemove, req, &out); err != nil {
 		return nil, err
 	}
-	out.RequestID = serverText(out.RequestID)
+	out.RequestID = showRequestID(out.RequestID)
 	return &out, nil
 }
 

@@ -78,6 +78,6 @@ func (c *Client) TerminateItemProducts(ctx context.Context, accessToken string, 
 	if err := c.call(ctx, PathItemProductsTerminate, req, &out); err != nil {
 		return nil, err
 	}
-	out.RequestID = serverText(out.RequestID)
+	out.RequestID = showRequestID(out.RequestID)
 	return &out, nil
 }

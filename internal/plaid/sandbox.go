@@ -97,6 +97,6 @@ func (c *Client) ExchangePublicToken(ctx context.Context, publicToken string) (*
 		return nil, &OutcomeUnknownError{Path: path, Creates: endpointFor(path).creates,
 			Err: &UnexpectedResponseError{HTTPStatus: 200, ContentType: "application/json", Problem: "the item_id of the answer " + problem}}
 	}
-	out.RequestID = serverText(out.RequestID)
+	out.RequestID = showRequestID(out.RequestID)
 	return &out, nil
 }

@@ -33,7 +33,7 @@ func slowRemoveServer(t *testing.T, delay time.Duration, received, answered *ato
 
 func graceClient(t *testing.T, url string, grace time.Duration) *Client {
 	t.Helper()
-	c, err := New(Config{BaseURL: url, ClientID: "cid", Secret: "s", RequestsPerMinute: 100000, AnswerGrace: grace,
+	c, err := New(Config{BaseURL: url, ClientID: "cid", Secret: "test-secret", RequestsPerMinute: 100000, AnswerGrace: grace,
 		Retry: RetryPolicy{MaxRetries: 3, MinBackoff: time.Hour, MaxBackoff: time.Hour}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestAnswerGrace_unsentRequestNeverStarts(t *testing.T) {
 	srv := slowRemoveServer(t, 300*time.Millisecond, &received, &answered)
 	transport := &http.Transport{MaxConnsPerHost: 1}
 	t.Cleanup(transport.CloseIdleConnections)
-	c, err := New(Config{BaseURL: srv.URL, ClientID: "cid", Secret: "s", RequestsPerMinute: 100000, AnswerGrace: 30 * time.Second,
+	c, err := New(Config{BaseURL: srv.URL, ClientID: "cid", Secret: "test-secret", RequestsPerMinute: 100000, AnswerGrace: 30 * time.Second,
 		Retry: RetryPolicy{MaxRetries: 3, MinBackoff: time.Hour, MaxBackoff: time.Hour}, HTTPClient: &http.Client{Transport: transport}})
 	if err != nil {
 		t.Fatal(err)

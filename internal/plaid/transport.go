@@ -43,7 +43,7 @@ func (e *TransportError) Error() string {
 // newTransportError classifies err, the failure of a request to baseURL
 // whose headers were (sent) or were not written.
 func newTransportError(path, baseURL string, err error, sent bool) *TransportError {
-	te := &TransportError{Path: path, BaseURL: serverText(baseURL), Sent: sent, Detail: serverText(transportDetail(err))}
+	te := &TransportError{Path: path, BaseURL: ShowServerText(baseURL), Sent: sent, Detail: ShowServerText(transportDetail(err))}
 	var (
 		recordHeader tls.RecordHeaderError
 		verification *tls.CertificateVerificationError
@@ -62,6 +62,12 @@ func newTransportError(path, baseURL string, err error, sent bool) *TransportErr
 		te.Permanent, te.Cause = true, "the server's TLS certificate is not trusted for this host"
 	case errors.As(err, &alert):
 		te.Permanent, te.Cause = true, "the server refused the TLS handshake"
+	case strings.Contains(text, "TLS handshake timeout"):
+		// Something accepted the connection but never finished the
+		// handshake: a plain-HTTP server or a firewall that swallows
+		// TLS. Plaid answers a handshake at once, so waiting and
+		// trying again only makes the run take minutes to say so.
+		te.Permanent, te.Cause = true, "the TLS handshake got no answer (is base_url an https:// URL of a server that does not speak TLS, or behind a firewall that swallows it?)"
 	case strings.Contains(text, "net/http: invalid header field"):
 		te.Permanent, te.Cause = true, "a request header has an invalid value (whitespace or control characters in client_id or secret?)"
 	case strings.Contains(text, "unsupported protocol scheme"):
