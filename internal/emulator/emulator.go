@@ -45,6 +45,13 @@ type Options struct {
 	// name (a container's service name, with -allow-non-loopback). Any
 	// other Host is refused, as a DNS-rebinding page would send.
 	ControlHosts []string
+	// AnyHost lets Plaid's endpoints answer whatever Host a request names
+	// (plaid-emulator -allow-non-loopback). Without it they answer only
+	// the names the control API answers: with the emulator's public
+	// default credentials, a web page that rebinds its DNS name to
+	// 127.0.0.1 could otherwise create Items, read their tokens and have
+	// the emulator POST webhooks to other local ports.
+	AnyHost bool
 }
 
 // Emulator is one Plaid environment's worth of state.
@@ -154,13 +161,25 @@ func (e *Emulator) Secret() string { return e.opts.Secret }
 func (e *Emulator) Handler() http.Handler {
 	mux := http.NewServeMux()
 	e.registerControlAPI(mux)
-	mux.Handle("/", http.HandlerFunc(e.servePlaid))
+	mux.Handle("/", e.onlyAddressedHere(http.HandlerFunc(e.servePlaid)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
 			e.webhooks.noteOwnAddress(local.String())
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBytes)
 		mux.ServeHTTP(w, r)
+	})
+}
+
+// onlyAddressedHere refuses, unless Options.AnyHost, a request for Plaid's
+// endpoints that names a Host the control API would not answer.
+func (e *Emulator) onlyAddressedHere(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !e.opts.AnyHost && !e.controlHostAllowed(r.Host) {
+			writeJSON(w, http.StatusMisdirectedRequest, map[string]string{"error": "the emulator answers only requests addressed to localhost, 127.0.0.0/8 or [::1] (or a name given with -control-host), unless started with -allow-non-loopback: this request named another host, as a DNS-rebinding web page would"})
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -56,11 +56,6 @@ func TestControlAPI_refusesHostsOtherThanLoopback(t *testing.T) {
 			t.Errorf("GET with loopback Host %q: %d, want 200", host, status)
 		}
 	}
-	// The Plaid API itself is not the control API: its Host is the
-	// provider's base_url, whatever name that uses.
-	if status, _ := controlRequest(t, h.url, "POST", "/item/get", "plaid-emulator:8080", `{}`, "Content-Type", "application/json"); status != http.StatusBadRequest {
-		t.Errorf("Plaid API under another Host: %d, want its own 400", status)
-	}
 
 	named := newHarness(t, emulator.Options{ControlHosts: []string{"plaid-emulator"}})
 	if status, _ := controlRequest(t, named.url, "GET", "/emulator/health", "plaid-emulator:8080", ""); status != http.StatusOK {
@@ -68,6 +63,42 @@ func TestControlAPI_refusesHostsOtherThanLoopback(t *testing.T) {
 	}
 	if status, _ := controlRequest(t, named.url, "GET", "/emulator/health", "evil.example", ""); status != http.StatusMisdirectedRequest {
 		t.Errorf("another Host beside ControlHosts: %d, want 421", status)
+	}
+}
+
+// The emulator's default credentials are public, so Plaid's endpoints are
+// guarded like the control API: a page that rebinds its name to 127.0.0.1
+// can neither create an Item and read its token nor make the emulator post
+// webhooks to other local ports. With AnyHost (-allow-non-loopback) they
+// answer any Host, for an emulator reached by a container's name.
+func TestPlaidAPI_refusesHostsOtherThanLoopback(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	create := `{"institution_id":"ins_109508","initial_products":["transactions"],"options":{"webhook":"http://127.0.0.1:22/"}}`
+	auth := []string{"Content-Type", "application/json", "PLAID-CLIENT-ID", "emulator-client-id", "PLAID-SECRET", "emulator-secret"}
+	for _, host := range []string{"evil.example", "evil.example:8080", "plaid-emulator:8080", "localhost:80@evil.example"} {
+		for _, path := range []string{"/sandbox/public_token/create", "/item/get", "/institutions/get_by_id"} {
+			body := create
+			if path != "/sandbox/public_token/create" {
+				body = `{}`
+			}
+			if status, _ := controlRequest(t, h.url, "POST", path, host, body, auth...); status != http.StatusMisdirectedRequest {
+				t.Errorf("POST %s with Host %q: %d, want 421", path, host, status)
+			}
+		}
+	}
+	if n := len(h.e.Items()); n != 0 {
+		t.Errorf("refused requests created %d Items", n)
+	}
+	if status, _ := controlRequest(t, h.url, "POST", "/sandbox/public_token/create", "localhost:8080", create, auth...); status != http.StatusOK {
+		t.Errorf("a loopback Host: %d, want 200", status)
+	}
+
+	anyHost := newHarness(t, emulator.Options{AnyHost: true})
+	if status, _ := controlRequest(t, anyHost.url, "POST", "/item/get", "plaid-emulator:8080", `{}`, auth...); status != http.StatusBadRequest {
+		t.Errorf("AnyHost, Plaid API under another Host: %d, want its own 400", status)
+	}
+	if status, _ := controlRequest(t, anyHost.url, "GET", "/emulator/health", "plaid-emulator:8080", ""); status != http.StatusMisdirectedRequest {
+		t.Errorf("AnyHost leaves the control API guarded: %d, want 421", status)
 	}
 }
 

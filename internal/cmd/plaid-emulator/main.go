@@ -61,7 +61,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// described in the usage, so -h shows each once and never shows a
 	// value taken from the caller's environment.
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; loopback only unless -allow-non-loopback")
-	allowNonLoopback := fs.Bool("allow-non-loopback", false, "allow listening on addresses other than loopback")
+	allowNonLoopback := fs.Bool("allow-non-loopback", false, "allow listening on addresses other than loopback, and answer Plaid's endpoints whatever Host a request names")
 	controlHosts := fs.String("control-host", "", "comma-separated host names the control API also answers to, beside loopback (for -allow-non-loopback)")
 	clientID := fs.String("client-id", "", "client_id to accept (default $PLAID_CLIENT_ID, else "+defaultClientID+")")
 	secret := fs.String("secret", "", "secret to accept (default $PLAID_SECRET, else "+defaultSecret+"); prefer the environment variable")
@@ -108,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			hosts = append(hosts, h)
 		}
 	}
-	e := emulator.New(emulator.Options{ClientID: *clientID, Secret: *secret, Environment: environment, RemovedAnswersInvalidToken: *removedInvalid, MaxCalls: *maxCalls, ControlHosts: hosts})
+	e := emulator.New(emulator.Options{ClientID: *clientID, Secret: *secret, Environment: environment, RemovedAnswersInvalidToken: *removedInvalid, MaxCalls: *maxCalls, ControlHosts: hosts, AnyHost: *allowNonLoopback})
 	if *noRateLimits {
 		e.SetRateLimits(nil)
 	}
