@@ -302,6 +302,12 @@ const (
 	EchoGlued                 EchoPlacement = "glued"                // token_access-sandbox-…, with no word boundary
 	EchoInContentTypeOn200    EchoPlacement = "content_type_on_200"  // as content_type, on a 200 that is not JSON
 	EchoInRetriedAnswer       EchoPlacement = "retried_500"          // every form above in error_message of a 500, which is retried
+	// The spellings that got past the earlier, decoding redactor (issue
+	// 19), each in error_message.
+	EchoHTMLZeroPadded          EchoPlacement = "html_zero_padded"        // &#0000000083; for every byte
+	EchoPercentEncodedFourTimes EchoPlacement = "percent_encoded_4x"      // %25252541 for every byte
+	EchoSplitByBlankLetter      EchoPlacement = "split_by_hangul_filler"  // U+3164, a letter that renders blank, between every character
+	EchoFullwidthAndMarks       EchoPlacement = "fullwidth_and_combining" // fullwidth letters, then combining accents between the characters
 )
 
 // EchoPlacements is every placement, for tests that cover them all.
@@ -309,6 +315,7 @@ var EchoPlacements = []EchoPlacement{
 	EchoInErrorMessage, EchoInDisplayMessage, EchoInRequestID, EchoInErrorType, EchoInErrorCode, EchoInContentType,
 	EchoUpperCased, EchoPercentEncoded, EchoJSONEscapedOnTheWire, EchoJSONEscapedInsideText, EchoGlued,
 	EchoInContentTypeOn200, EchoInRetriedAnswer,
+	EchoHTMLZeroPadded, EchoPercentEncodedFourTimes, EchoSplitByBlankLetter, EchoFullwidthAndMarks,
 }
 
 // Echo answers with the received secret and access token in placement p.
@@ -372,6 +379,14 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 			" / token_" + token + " / secret_" + secret + " / " + leakcheck.JSONEscapeHyphens(both)
 		raw, _ := json.Marshal(e)
 		return http.StatusInternalServerError, "application/json", raw
+	case EchoHTMLZeroPadded:
+		e["error_message"] = "secret " + eachByte(secret, "&#%010d;") + " token " + eachByte(token, "&#%010d;")
+	case EchoPercentEncodedFourTimes:
+		e["error_message"] = "secret " + eachByte(secret, "%%252525%02X") + " token " + eachByte(token, "%%252525%02X")
+	case EchoSplitByBlankLetter:
+		e["error_message"] = "secret " + strings.Join(strings.Split(secret, ""), "\u3164") + " token " + strings.Join(strings.Split(token, ""), "\u3164")
+	case EchoFullwidthAndMarks:
+		e["error_message"] = "secret " + leakcheck.Fullwidth(secret) + " token " + strings.Join(strings.Split(token, ""), "\u0301")
 	default:
 		panic(fmt.Sprintf("unknown echo placement %q", p))
 	}
@@ -383,3 +398,12 @@ func EchoAnswer(p EchoPlacement, secret, token string) (status int, contentType 
 // hex digits (%2D, not %2d), as most encoders write them: the plaid
 // package's tests plant the lower-case one, so the client meets both.
 func percentEncodeAllUpper(s string) string { return strings.ToUpper(leakcheck.PercentEncodeAll(s)) }
+
+// eachByte spells every byte of s with format.
+func eachByte(s, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, format, s[i])
+	}
+	return b.String()
+}

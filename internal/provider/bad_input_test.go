@@ -102,7 +102,7 @@ func TestAccBadInput(t *testing.T) {
 
 		// What comes back from the network.
 		"closed port": {func(*testing.T) string {
-			return "provider \"plaid\" {\n  base_url = \"http://127.0.0.1:1\"\n  client_id = \"id\"\n  secret = \"s\"\n  max_retries = 0\n}\n" + token(validSandboxToken)
+			return "provider \"plaid\" {\n  base_url = \"http://127.0.0.1:1\"\n  client_id = \"id\"\n  secret = \"test-secret\"\n  max_retries = 0\n}\n" + token(validSandboxToken)
 		}, false, `got\s+no\s+answer.*base_url`},
 		"HTML 502 from a proxy": {func(t *testing.T) string {
 			return stubConfig(t, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>")

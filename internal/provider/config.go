@@ -111,6 +111,10 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 	if secret == "" {
 		diags.AddAttributeError(path.Root("secret"), "Missing Plaid Secret",
 			fmt.Sprintf("The provider needs the Plaid secret of the chosen environment. Set the %s environment variable (recommended, it keeps the secret out of configuration) or secret in the provider block.", envSecret))
+	} else if n := len(secret); n < plaid.MinSecretLength {
+		// Never the value: only how long it is.
+		diags.AddAttributeError(path.Root("secret"), "Plaid Secret Too Short",
+			fmt.Sprintf("The provider's secret (or the %s environment variable) has %d characters. Plaid's secrets have 30; one shorter than %d could not be kept out of the provider's output, so it is refused. Check that the whole secret was copied.", envSecret, n, plaid.MinSecretLength))
 	}
 	env := plaid.Sandbox
 	if envName != "" {

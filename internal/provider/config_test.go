@@ -39,7 +39,7 @@ func TestProviderConfig_precedence(t *testing.T) {
 	}
 
 	// The default is sandbox.
-	data, diags = newProviderData(fullConfig(), "1.0.0", "", envFrom(map[string]string{envClientID: "id", envSecret: "s"}))
+	data, diags = newProviderData(fullConfig(), "1.0.0", "", envFrom(map[string]string{envClientID: "id", envSecret: "test-secret"}))
 	if diags.HasError() || data.environment != plaid.Sandbox {
 		t.Errorf("default environment = %v (%v), want sandbox", data, diags)
 	}
@@ -52,16 +52,16 @@ func TestProviderConfig_errorsNameTheSettingAndVariable(t *testing.T) {
 		want []string
 	}{
 		"missing credentials":          {env: map[string]string{}, want: []string{envClientID, envSecret}},
-		"unknown client_id":            {cfg: func(c *providerModel) { c.ClientID = types.StringUnknown() }, env: map[string]string{envSecret: "s"}, want: []string{"not known until apply", envClientID}},
-		"development from env":         {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "development"}, want: []string{"shut down", envEnvironment}},
-		"bad base_url scheme":          {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "ftp://127.0.0.1"}, want: []string{"http://", envBaseURL}},
-		"base_url with a path":         {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://127.0.0.1:8080/v1"}, want: []string{"path"}},
-		"base_url with user info":      {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://u:p@127.0.0.1"}, want: []string{"credentials"}},
+		"unknown client_id":            {cfg: func(c *providerModel) { c.ClientID = types.StringUnknown() }, env: map[string]string{envSecret: "test-secret"}, want: []string{"not known until apply", envClientID}},
+		"development from env":         {env: map[string]string{envClientID: "id", envSecret: "test-secret", envEnvironment: "development"}, want: []string{"shut down", envEnvironment}},
+		"bad base_url scheme":          {env: map[string]string{envClientID: "id", envSecret: "test-secret", envBaseURL: "ftp://127.0.0.1"}, want: []string{"http://", envBaseURL}},
+		"base_url with a path":         {env: map[string]string{envClientID: "id", envSecret: "test-secret", envBaseURL: "http://127.0.0.1:8080/v1"}, want: []string{"path"}},
+		"base_url with user info":      {env: map[string]string{envClientID: "id", envSecret: "test-secret", envBaseURL: "http://u:p@127.0.0.1"}, want: []string{"credentials"}},
 		"empty secret from config":     {cfg: func(c *providerModel) { c.Secret = types.StringValue("") }, env: map[string]string{envClientID: "id"}, want: []string{envSecret}},
-		"production at sandbox's host": {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "production", envBaseURL: "https://sandbox.plaid.com"}, want: []string{"Plaid's sandbox host", "production", envBaseURL}},
-		"sandbox at production's host": {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "https://Production.plaid.com/"}, want: []string{"Plaid's production host"}},
-		"unknown environment":          {env: map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "staging"}, want: []string{`"staging" is not a Plaid environment`, envEnvironment}},
-		"bad request_timeout":          {cfg: func(c *providerModel) { c.RequestTimeout = types.StringValue("soon") }, env: map[string]string{envClientID: "id", envSecret: "s"}, want: []string{"duration"}},
+		"production at sandbox's host": {env: map[string]string{envClientID: "id", envSecret: "test-secret", envEnvironment: "production", envBaseURL: "https://sandbox.plaid.com"}, want: []string{"Plaid's sandbox host", "production", envBaseURL}},
+		"sandbox at production's host": {env: map[string]string{envClientID: "id", envSecret: "test-secret", envBaseURL: "https://Production.plaid.com/"}, want: []string{"Plaid's production host"}},
+		"unknown environment":          {env: map[string]string{envClientID: "id", envSecret: "test-secret", envEnvironment: "staging"}, want: []string{`"staging" is not a Plaid environment`, envEnvironment}},
+		"bad request_timeout":          {cfg: func(c *providerModel) { c.RequestTimeout = types.StringValue("soon") }, env: map[string]string{envClientID: "id", envSecret: "test-secret"}, want: []string{"duration"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := fullConfig()
@@ -99,9 +99,9 @@ func TestProviderConfig_hygiene(t *testing.T) {
 		"secret with a trailing newline from file()":          {cfg: func(c *providerModel) { c.Secret = types.StringValue(secret + "\r\n") }, env: map[string]string{envClientID: "id"}, values: []string{secret}, want: []string{"secret", envSecret}},
 		"client_id with a space":                              {env: map[string]string{envClientID: "my client", envSecret: secret}, values: []string{"my client"}, want: []string{"client_id", envClientID, "inside"}},
 		"client_id with a control character":                  {cfg: func(c *providerModel) { c.ClientID = types.StringValue("\x00clientid") }, env: map[string]string{envSecret: secret}, values: []string{"clientid"}, want: []string{"client_id", envClientID}},
-		"base_url with user and password":                     {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://user:" + secret + "@127.0.0.1:8080"}, values: []string{secret, "user:"}, want: []string{"base_url", envBaseURL, "credentials"}},
-		"malformed base_url with user info":                   {env: map[string]string{envClientID: "id", envSecret: "s", envBaseURL: "http://user:" + secret + "@127.0.0.1:80x"}, values: []string{secret, "user:"}, want: []string{"base_url", envBaseURL}},
-		"base_url with a user and a path":                     {cfg: func(c *providerModel) { c.BaseURL = types.StringValue("https://" + secret + "@host/v1") }, env: map[string]string{envClientID: "id", envSecret: "s"}, values: []string{secret}, want: []string{"base_url", envBaseURL}},
+		"base_url with user and password":                     {env: map[string]string{envClientID: "id", envSecret: "test-secret", envBaseURL: "http://user:" + secret + "@127.0.0.1:8080"}, values: []string{secret, "user:"}, want: []string{"base_url", envBaseURL, "credentials"}},
+		"malformed base_url with user info":                   {env: map[string]string{envClientID: "id", envSecret: "test-secret", envBaseURL: "http://user:" + secret + "@127.0.0.1:80x"}, values: []string{secret, "user:"}, want: []string{"base_url", envBaseURL}},
+		"base_url with a user and a path":                     {cfg: func(c *providerModel) { c.BaseURL = types.StringValue("https://" + secret + "@host/v1") }, env: map[string]string{envClientID: "id", envSecret: "test-secret"}, values: []string{secret}, want: []string{"base_url", envBaseURL}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := fullConfig()
@@ -137,7 +137,7 @@ func TestProviderConfig_hygiene(t *testing.T) {
 // An unknown PLAID_ENV names the choices once, and says where the value
 // came from.
 func TestProviderConfig_unknownEnvironmentListsChoicesOnce(t *testing.T) {
-	_, diags := newProviderData(fullConfig(), "test", "", envFrom(map[string]string{envClientID: "id", envSecret: "s", envEnvironment: "staging"}))
+	_, diags := newProviderData(fullConfig(), "test", "", envFrom(map[string]string{envClientID: "id", envSecret: "test-secret", envEnvironment: "staging"}))
 	if len(diags.Errors()) != 1 {
 		t.Fatalf("diagnostics: %v", diags)
 	}

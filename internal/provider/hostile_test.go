@@ -225,6 +225,22 @@ func TestAccHostile_echoInQuotedContentTypeOf200NeverShows(t *testing.T) {
 	testEchoNeverShows(t, acctest.EchoInContentTypeOn200)
 }
 
+func TestAccHostile_echoAsZeroPaddedHTMLReferencesNeverShows(t *testing.T) {
+	testEchoNeverShows(t, acctest.EchoHTMLZeroPadded)
+}
+
+func TestAccHostile_echoPercentEncodedFourTimesNeverShows(t *testing.T) {
+	testEchoNeverShows(t, acctest.EchoPercentEncodedFourTimes)
+}
+
+func TestAccHostile_echoSplitByABlankLetterNeverShows(t *testing.T) {
+	testEchoNeverShows(t, acctest.EchoSplitByBlankLetter)
+}
+
+func TestAccHostile_echoInFullwidthAndCombiningMarksNeverShows(t *testing.T) {
+	testEchoNeverShows(t, acctest.EchoFullwidthAndMarks)
+}
+
 func TestAccHostile_echoInRetriedAnswerNeverShows(t *testing.T) {
 	testEchoNeverShows(t, acctest.EchoInRetriedAnswer)
 }

@@ -7,9 +7,11 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
@@ -60,9 +62,9 @@ func removalReasonAttributes() map[string]schema.Attribute {
 		"removal_reason_note": schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: fmt.Sprintf("Free text sent as `reason_note` on destroy with either method, at most %d characters. ", plaid.MaxReasonNoteLength) +
-				"Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time. Left out of the request when unset. " +
+				"Plaid forbids personal data here: a note that looks like it holds an email address or phone number gets a warning at plan time, and one that holds a token or the provider's secret fails the plan. Left out of the request when unset. " +
 				"Changing it updates state only, with no call to Plaid.",
-			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(plaid.MaxReasonNoteLength), validNoPersonalData()},
+			Validators: []validator.String{stringvalidator.UTF8LengthAtMost(plaid.MaxReasonNoteLength), validNoPersonalData(), validNoCredential()},
 		},
 	}
 }
@@ -146,4 +148,21 @@ func (reasonCodeFitsMethod) ValidateString(ctx context.Context, req validator.St
 		}
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Reason Code Not Taken by the Removal Method", detail)
+}
+
+// checkRemovalNote fails the plan when removal_reason_note holds the
+// provider's secret, a token the provider has handled, or the resource's
+// own access token: Terraform shows the note in plans and sends it to
+// Plaid. Validation cannot: the secret is known only once the provider is
+// configured, which ModifyPlan follows.
+func checkRemovalNote(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
+	var note, token types.String
+	diags.Append(plan.GetAttribute(ctx, path.Root("removal_reason_note"), &note)...)
+	diags.Append(plan.GetAttribute(ctx, path.Root("access_token"), &token)...)
+	if note.IsNull() || note.IsUnknown() {
+		return
+	}
+	if plaid.HoldsSecret(note.ValueString(), token.ValueString()) {
+		diags.AddAttributeError(path.Root("removal_reason_note"), "Removal Note Holds a Secret", noteHoldsACredential)
+	}
 }

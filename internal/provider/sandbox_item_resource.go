@@ -115,8 +115,12 @@ func (r *sandboxItemResource) Configure(_ context.Context, req resource.Configur
 
 // ModifyPlan refuses, at plan time, to create sandbox Items anywhere but in
 // the sandbox, where Plaid's endpoints would answer SANDBOX_ONLY.
-func (r *sandboxItemResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.environment == plaid.Sandbox {
+func (r *sandboxItemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	checkRemovalNote(ctx, req.Plan, &resp.Diagnostics)
+	if r.data.environment == plaid.Sandbox {
 		return
 	}
 	resp.Diagnostics.AddError("Sandbox Items Need the Sandbox Environment",

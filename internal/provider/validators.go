@@ -85,7 +85,9 @@ func checkBaseURL(raw string) error {
 		return fmt.Errorf("the base URL must start with http:// or https://, not %q", plaid.Redact(u.Scheme)+":")
 	case u.Host == "":
 		return fmt.Errorf("the base URL %s has no host", shown())
-	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "":
+	case u.Path != "" && u.Path != "/", u.RawQuery != "", u.Fragment != "", strings.ContainsAny(raw, "?#"):
+		// A bare ? or # parses as an empty query or fragment, and the
+		// request path would then follow it: every call would go to /.
 		return fmt.Errorf("the base URL %s must not have a path, query or fragment", shown())
 	}
 	return nil
@@ -103,16 +105,25 @@ func validPositiveDuration() validator.String {
 	}
 }
 
-// validWebhookURL accepts "" (clear) or an absolute http(s) URL.
+// validWebhookURL accepts "" (clear) or an absolute http(s) URL without
+// credentials: a webhook is shown in every plan and stored in state, and
+// Plaid would send it on to wherever it points.
 func validWebhookURL() validator.String {
 	return stringCheck{
-		description: `must be "" or an http(s) URL`,
+		description: `must be "" or an http(s) URL without credentials`,
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
 			if s == "" {
 				return
 			}
-			if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			u, err := url.Parse(s)
+			switch {
+			case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 				resp.Diagnostics.AddAttributeError(req.Path, "Invalid Webhook URL", `Expected an absolute http:// or https:// URL, or "" to clear the webhook.`)
+			case u.User != nil || strings.Contains(u.Host, "@"):
+				// The message never repeats the URL: it holds a password.
+				resp.Diagnostics.AddAttributeError(req.Path, "Webhook URL Holds Credentials",
+					"The webhook URL has a user name or password before its host (https://user:password@...). Terraform would show it in every plan and store it in state, and Plaid would keep it. "+
+						"Authenticate webhooks by verifying Plaid's signature (the Plaid-Verification header) instead, or put a token in the path that you can rotate.")
 			}
 		},
 	}
@@ -158,6 +169,26 @@ func countDigits(s string) int {
 	}
 	return n
 }
+
+// validNoCredential refuses, at plan time, a removal note that holds
+// something shaped like a Plaid token: Plaid would store it with the
+// Item's history, and Terraform shows the note in plans. The provider's
+// own secret and tokens are checked once the provider is configured
+// (checkNoteHoldsNoSecret).
+func validNoCredential() validator.String {
+	return stringCheck{
+		description: "must not contain a Plaid token or secret",
+		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
+			if plaid.TokenPattern().MatchString(s) {
+				resp.Diagnostics.AddAttributeError(req.Path, "Removal Note Holds a Token", noteHoldsACredential)
+			}
+		},
+	}
+}
+
+// noteHoldsACredential is the detail of a removal note refused for holding
+// a token or the secret. It never repeats the note.
+const noteHoldsACredential = "The removal note holds a Plaid access token, another token or the provider's secret. Terraform shows the note in plans and sends it to Plaid as reason_note on destroy, so it is refused. Describe the reason in words instead."
 
 // validNoPersonalData warns, at plan time, when a removal note seems to carry
 // personal data, which Plaid's terms forbid there. It is a warning because
