@@ -36,7 +36,7 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 			req.Count = 1
 		}
 		opts := SeedOptions{InstitutionID: req.InstitutionID, Products: req.Products, Webhook: req.Webhook}
-		err := validateSeed(req.Count, opts)
+		err := e.validateSeed(req.Count, opts)
 		if err == nil && req.Environment != "" {
 			env, perr := plaid.ParseEnvironment(req.Environment)
 			if perr != nil {

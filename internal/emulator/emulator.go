@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"sync"
@@ -53,6 +54,7 @@ type Emulator struct {
 
 	mu           sync.Mutex
 	items        map[string]*item        // by item_id
+	institutions map[string]*Institution // by institution_id
 	accessTokens map[string]*accessToken // by token
 	publicTokens map[string]*publicToken // by token
 	calls        callLog
@@ -60,8 +62,10 @@ type Emulator struct {
 	limiter      *rateLimiter
 	webhooks     *webhookSender
 	observers    []func(Exchange)
-	now          func() time.Time
-	issued       *issuedRecord
+	// webhookObservers see each webhook body made (OnWebhook).
+	webhookObservers []func(Webhook)
+	now              func() time.Time
+	issued           *issuedRecord
 }
 
 type item struct {
@@ -132,12 +136,13 @@ func New(opts Options) *Emulator {
 		items:        map[string]*item{},
 		accessTokens: map[string]*accessToken{},
 		publicTokens: map[string]*publicToken{},
+		institutions: maps.Clone(sandboxInstitutions),
 		calls:        callLog{max: opts.MaxCalls},
 		now:          time.Now,
 		issued:       openIssuedRecord(),
 	}
 	e.limiter = newRateLimiter(limits, opts.RateLimitWindow)
-	e.webhooks = newWebhookSender(string(opts.Environment))
+	e.webhooks = newWebhookSender(string(opts.Environment), newWebhookKeys(func() time.Time { return e.now() }))
 	e.issued.add("the emulator's client secret", opts.Secret)
 	return e
 }
@@ -211,7 +216,7 @@ func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
 		institutionID: o.InstitutionID,
 		products:      append([]string(nil), o.Products...),
 		billed:        append([]string(nil), o.Products...),
-		available:     availableProducts(o.InstitutionID, o.Products),
+		available:     e.availableProductsLocked(o.InstitutionID, o.Products),
 		consented:     append([]string(nil), o.Products...),
 		createdAt:     e.now().UTC(),
 	}
