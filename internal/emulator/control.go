@@ -128,6 +128,27 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 	handle("GET /emulator/webhooks", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"webhooks": e.Webhooks()})
 	})
+	handle("GET /emulator/webhook_keys", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"keys": e.WebhookKeys()})
+	})
+	handle("POST /emulator/webhook_keys/rotate", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"key": e.RotateWebhookKey()})
+	})
+	handle("POST /emulator/reset", func(w http.ResponseWriter, r *http.Request) {
+		e.Reset()
+		writeJSON(w, http.StatusOK, map[string]any{"items": e.FixtureItems()})
+	})
+	handle("POST /emulator/fixtures", func(w http.ResponseWriter, r *http.Request) {
+		var f Fixtures
+		if !readJSON(w, r, &f) {
+			return
+		}
+		if err := e.LoadFixtures(&f); err != nil {
+			writeFieldError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": e.FixtureItems()})
+	})
 }
 
 // guardControl keeps the control API to the machine's own programs. It is

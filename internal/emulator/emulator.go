@@ -66,6 +66,11 @@ type Emulator struct {
 	webhookObservers []func(Webhook)
 	now              func() time.Time
 	issued           *issuedRecord
+	// fixtures are what Reset returns to (nil: no Items).
+	fixtures *Fixtures
+	// retiredTokens were issued before a reset, and stay in IssuedTokens
+	// for leak scans.
+	retiredTokens []string
 }
 
 type item struct {
@@ -348,7 +353,8 @@ func (e *Emulator) ResetLogin(itemID string) error {
 func (e *Emulator) IssuedTokens() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]string, 0, len(e.accessTokens)+len(e.publicTokens))
+	out := make([]string, 0, len(e.retiredTokens)+len(e.accessTokens)+len(e.publicTokens))
+	out = append(out, e.retiredTokens...)
 	for t := range e.accessTokens {
 		out = append(out, t)
 	}
