@@ -37,3 +37,28 @@ func TestFixturesFlag(t *testing.T) {
 		t.Errorf("missing fixtures: exit %d\n%s", code, out)
 	}
 }
+
+// The fixtures the emulator guide shows load as they are.
+func TestFixturesFlag_guideExampleLoads(t *testing.T) {
+	guide, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "guides", "emulator.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, found := strings.Cut(string(guide), "```json\n")
+	example, _, closed := strings.Cut(rest, "```")
+	if !found || !closed {
+		t.Fatal("the guide shows no fixtures file")
+	}
+	fx, err := emulator.ParseFixtures(strings.NewReader(example))
+	if err != nil {
+		t.Fatalf("the guide's fixtures: %v", err)
+	}
+	e := emulator.New(emulator.Options{})
+	defer e.Close()
+	if err := e.LoadFixtures(fx); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.Item("FixtureItem1"); !st.Exists {
+		t.Error("the guide's fixture Item was not seeded")
+	}
+}
