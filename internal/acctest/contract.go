@@ -22,11 +22,14 @@ import (
 const SpecEnv = "PLAID_OPENAPI_SPEC"
 
 // Contract validates exchanges against Plaid's OpenAPI spec: every request
-// the provider sends and every answer the emulator gives, errors included.
+// the provider sends and every answer the emulator gives, errors included,
+// and every webhook body the emulator makes.
 type Contract struct {
 	doc *openapi3.T
 	// SpecPath is the file the contract was loaded from.
 	SpecPath string
+
+	webhookSchemas sync.Map // "TYPE CODE" -> webhookSchema
 }
 
 var (
@@ -34,9 +37,10 @@ var (
 	contract     *Contract
 	contractErr  error
 
-	// ExchangesChecked and Violations count over the whole test process,
-	// for the summary TestMain prints.
+	// ExchangesChecked, WebhooksChecked and Violations count over the
+	// whole test process, for the summary TestMain prints.
 	ExchangesChecked atomic.Int64
+	WebhooksChecked  atomic.Int64
 	Violations       atomic.Int64
 )
 
@@ -76,7 +80,7 @@ func ReportContract(pkg string) bool {
 	case c == nil:
 		line = fmt.Sprintf("contract (%s): not checked: set %s to the path of Plaid's OpenAPI spec to validate every exchange", pkg, SpecEnv)
 	default:
-		line = fmt.Sprintf("contract (%s): checked %d exchanges against %s: %d violations", pkg, ExchangesChecked.Load(), filepath.Base(c.SpecPath), Violations.Load())
+		line = fmt.Sprintf("contract (%s): checked %d exchanges and %d webhooks against %s: %d violations", pkg, ExchangesChecked.Load(), WebhooksChecked.Load(), filepath.Base(c.SpecPath), Violations.Load())
 	}
 	fmt.Println(line)
 	if dir := os.Getenv(ReportDirEnv); dir != "" {

@@ -85,13 +85,15 @@ func (tg *Target) checkContract(t testing.TB) {
 	if c == nil {
 		return
 	}
-	tg.Emulator.OnExchange(func(ex emulator.Exchange) {
-		if err := c.Check(ex); err != nil {
+	violation := func(err error) {
+		if err != nil {
 			tg.mu.Lock()
 			tg.violations = append(tg.violations, err.Error())
 			tg.mu.Unlock()
 		}
-	})
+	}
+	tg.Emulator.OnExchange(func(ex emulator.Exchange) { violation(c.Check(ex)) })
+	tg.Emulator.OnWebhook(func(w emulator.Webhook) { violation(c.CheckWebhook(w)) })
 	t.Cleanup(func() {
 		tg.mu.Lock()
 		defer tg.mu.Unlock()

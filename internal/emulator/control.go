@@ -36,7 +36,7 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 			req.Count = 1
 		}
 		opts := SeedOptions{InstitutionID: req.InstitutionID, Products: req.Products, Webhook: req.Webhook}
-		err := validateSeed(req.Count, opts)
+		err := e.validateSeed(req.Count, opts)
 		if err == nil && req.Environment != "" {
 			env, perr := plaid.ParseEnvironment(req.Environment)
 			if perr != nil {
@@ -127,6 +127,27 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 	})
 	handle("GET /emulator/webhooks", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"webhooks": e.Webhooks()})
+	})
+	handle("GET /emulator/webhook_keys", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"keys": e.WebhookKeys()})
+	})
+	handle("POST /emulator/webhook_keys/rotate", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"key": e.RotateWebhookKey()})
+	})
+	handle("POST /emulator/reset", func(w http.ResponseWriter, r *http.Request) {
+		e.Reset()
+		writeJSON(w, http.StatusOK, map[string]any{"items": e.FixtureItems()})
+	})
+	handle("POST /emulator/fixtures", func(w http.ResponseWriter, r *http.Request) {
+		var f Fixtures
+		if !readJSON(w, r, &f) {
+			return
+		}
+		if err := e.LoadFixtures(&f); err != nil {
+			writeFieldError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": e.FixtureItems()})
 	})
 }
 

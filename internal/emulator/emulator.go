@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"sync"
@@ -60,6 +61,7 @@ type Emulator struct {
 
 	mu           sync.Mutex
 	items        map[string]*item        // by item_id
+	institutions map[string]*Institution // by institution_id
 	accessTokens map[string]*accessToken // by token
 	publicTokens map[string]*publicToken // by token
 	calls        callLog
@@ -67,8 +69,15 @@ type Emulator struct {
 	limiter      *rateLimiter
 	webhooks     *webhookSender
 	observers    []func(Exchange)
-	now          func() time.Time
-	issued       *issuedRecord
+	// webhookObservers see each webhook body made (OnWebhook).
+	webhookObservers []func(Webhook)
+	now              func() time.Time
+	issued           *issuedRecord
+	// fixtures are what Reset returns to (nil: no Items).
+	fixtures *Fixtures
+	// retiredTokens were issued before a reset, and stay in IssuedTokens
+	// for leak scans.
+	retiredTokens []string
 }
 
 type item struct {
@@ -139,12 +148,13 @@ func New(opts Options) *Emulator {
 		items:        map[string]*item{},
 		accessTokens: map[string]*accessToken{},
 		publicTokens: map[string]*publicToken{},
+		institutions: maps.Clone(sandboxInstitutions),
 		calls:        callLog{max: opts.MaxCalls},
 		now:          time.Now,
 		issued:       openIssuedRecord(),
 	}
 	e.limiter = newRateLimiter(limits, opts.RateLimitWindow)
-	e.webhooks = newWebhookSender(string(opts.Environment))
+	e.webhooks = newWebhookSender(string(opts.Environment), newWebhookKeys(func() time.Time { return e.now() }))
 	e.issued.add("the emulator's client secret", opts.Secret)
 	return e
 }
@@ -230,7 +240,7 @@ func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
 		institutionID: o.InstitutionID,
 		products:      append([]string(nil), o.Products...),
 		billed:        append([]string(nil), o.Products...),
-		available:     availableProducts(o.InstitutionID, o.Products),
+		available:     e.availableProductsLocked(o.InstitutionID, o.Products),
 		consented:     append([]string(nil), o.Products...),
 		createdAt:     e.now().UTC(),
 	}
@@ -362,7 +372,8 @@ func (e *Emulator) ResetLogin(itemID string) error {
 func (e *Emulator) IssuedTokens() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]string, 0, len(e.accessTokens)+len(e.publicTokens))
+	out := make([]string, 0, len(e.retiredTokens)+len(e.accessTokens)+len(e.publicTokens))
+	out = append(out, e.retiredTokens...)
 	for t := range e.accessTokens {
 		out = append(out, t)
 	}

@@ -34,6 +34,11 @@ func newHarness(t *testing.T, opts emulator.Options) *harness {
 				t.Errorf("contract: %v", err)
 			}
 		})
+		e.OnWebhook(func(w emulator.Webhook) {
+			if err := c.CheckWebhook(w); err != nil {
+				t.Errorf("contract: %v", err)
+			}
+		})
 	}
 	srv := httptest.NewServer(e.Handler())
 	t.Cleanup(func() { srv.Close(); e.Close() })

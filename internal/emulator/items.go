@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
@@ -62,7 +64,7 @@ func (e *Emulator) itemJSON(it *item) map[string]any {
 	if it.loginRequired {
 		itemErr = itemErrorObject(errItemLoginRequired())
 	}
-	inst := institutions[it.institutionID]
+	inst := e.institutions[it.institutionID]
 	var instName any
 	if inst != nil {
 		instName = inst.Name
@@ -84,11 +86,23 @@ func (e *Emulator) itemJSON(it *item) map[string]any {
 	}
 }
 
-func itemStatusJSON(it *item) any {
-	if it.lastWebhook == nil {
-		return nil
+// itemStatusJSON is the status object Plaid answers for an Item: for each
+// product the spec gives a status (transactions, investments) the last
+// update, the emulator's Items having last updated when they were made,
+// or null when the Item lacks the product; and the last webhook sent, null
+// until one is.
+func itemStatusJSON(it *item) map[string]any {
+	productStatus := func(product string) any {
+		if !slices.Contains(it.products, product) {
+			return nil
+		}
+		return map[string]any{"last_successful_update": it.createdAt.Format(time.RFC3339), "last_failed_update": nil}
 	}
-	return map[string]any{"last_webhook": map[string]any{"sent_at": it.lastWebhook.at.Format("2006-01-02T15:04:05Z"), "code_sent": it.lastWebhook.code}}
+	var lastWebhook any
+	if it.lastWebhook != nil {
+		lastWebhook = map[string]any{"sent_at": it.lastWebhook.at.Format(time.RFC3339), "code_sent": it.lastWebhook.code}
+	}
+	return map[string]any{"transactions": productStatus("transactions"), "investments": productStatus("investments"), "last_webhook": lastWebhook}
 }
 
 func nonNil(s []string) []string {
@@ -130,4 +144,57 @@ func (e *Emulator) itemAccessTokenInvalidate(r *request) (map[string]any, *apiEr
 		return nil, apiErr
 	}
 	return map[string]any{"new_access_token": e.rotateLocked(it)}, nil
+}
+
+// itemImport answers /item/import: Plaid Exchange's way to make an Item
+// from the user's own credentials at the institution (user_auth), which
+// the emulator takes as given. It answers the new Item's access token.
+func (e *Emulator) itemImport(r *request) (map[string]any, *apiError) {
+	var body struct {
+		credentialFields
+		InstitutionID *string  `json:"institution_id"`
+		Products      []string `json:"products"`
+		UserAuth      struct {
+			UserID    *string `json:"user_id"`
+			AuthToken *string `json:"auth_token"`
+		} `json:"user_auth"`
+		Options *struct {
+			Webhook *string `json:"webhook"`
+		} `json:"options"`
+	}
+	if err := r.decode(&body); err != nil {
+		return nil, err
+	}
+	if body.UserAuth.UserID == nil || body.UserAuth.AuthToken == nil {
+		return nil, invalidRequest(plaid.CodeMissingFields, "the following required fields are missing: user_auth.user_id, user_auth.auth_token")
+	}
+	if *body.UserAuth.UserID == "" || *body.UserAuth.AuthToken == "" {
+		return nil, invalidRequest(plaid.CodeInvalidField, "user_auth.user_id and user_auth.auth_token must not be empty")
+	}
+	if len(body.Products) == 0 {
+		return nil, invalidRequest(plaid.CodeInvalidField, "products must contain at least one product")
+	}
+	institutionID := plaid.DefaultSandboxInstitutionID
+	if body.InstitutionID != nil {
+		institutionID = *body.InstitutionID
+	}
+	inst, ok := e.institutions[institutionID]
+	if !ok {
+		return nil, invalidInput(plaid.CodeInvalidInstitution, "invalid institution_id provided")
+	}
+	for _, p := range body.Products {
+		if !slices.Contains(inst.Products, p) {
+			return nil, invalidInput(plaid.CodeInvalidProduct, "the institution does not support the product "+p)
+		}
+	}
+	seed := SeedOptions{InstitutionID: inst.ID, Products: body.Products}
+	if o := body.Options; o != nil && o.Webhook != nil {
+		if !validURL(*o.Webhook) {
+			return nil, invalidRequest(plaid.CodeInvalidField, "options.webhook must be a valid URL")
+		}
+		seed.Webhook = *o.Webhook
+	}
+	seeded := e.seedLocked(seed)
+	r.call.ItemID = seeded.ItemID
+	return map[string]any{"access_token": seeded.AccessToken}, nil
 }

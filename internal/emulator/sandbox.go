@@ -42,7 +42,7 @@ func (e *Emulator) sandboxPublicTokenCreate(r *request) (map[string]any, *apiErr
 			return nil, invalidInput(plaid.CodeInvalidProduct, "the following products are not valid: "+p)
 		}
 	}
-	inst, ok := institutions[body.InstitutionID]
+	inst, ok := e.institutions[body.InstitutionID]
 	if !ok {
 		return nil, invalidInput(plaid.CodeInvalidInstitution, "invalid institution_id provided")
 	}
@@ -109,9 +109,6 @@ func (e *Emulator) sandboxItemResetLogin(r *request) (map[string]any, *apiError)
 	return map[string]any{"reset_login": true}, nil
 }
 
-// fireableWebhookCodes are the codes /sandbox/item/fire_webhook accepts.
-var fireableWebhookCodes = []string{"DEFAULT_UPDATE", "NEW_ACCOUNTS_AVAILABLE", "SMS_MICRODEPOSITS_VERIFICATION", "AUTHORIZATION_GRANTED", "USER_PERMISSION_REVOKED", "USER_ACCOUNT_REVOKED", "PENDING_DISCONNECT", "RECURRING_TRANSACTIONS_UPDATE", "LOGIN_REPAIRED", "SYNC_UPDATES_AVAILABLE", "PRODUCT_READY", "ERROR"}
-
 func (e *Emulator) sandboxItemFireWebhook(r *request) (map[string]any, *apiError) {
 	var body struct {
 		accessTokenBody
@@ -121,12 +118,9 @@ func (e *Emulator) sandboxItemFireWebhook(r *request) (map[string]any, *apiError
 	if err := r.decode(&body); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(fireableWebhookCodes, body.WebhookCode) {
-		return nil, invalidRequest(plaid.CodeInvalidField, "webhook_code must be one of "+fmt.Sprint(fireableWebhookCodes))
-	}
-	webhookType := "ITEM"
-	if body.WebhookType != nil {
-		webhookType = *body.WebhookType
+	hook, apiErr := sandboxWebhook(body.WebhookType, body.WebhookCode)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	it, apiErr := e.liveItemLocked(r, body.AccessToken)
 	if apiErr != nil {
@@ -135,6 +129,9 @@ func (e *Emulator) sandboxItemFireWebhook(r *request) (map[string]any, *apiError
 	if it.webhook == nil {
 		return nil, &apiError{status: 400, errType: plaid.TypeSandboxError, code: plaid.CodeSandboxWebhookInvalid, message: "the Item has no webhook URL to fire to"}
 	}
-	e.sendWebhookLocked(it, webhookType, body.WebhookCode, nil)
+	if apiErr := checkWebhookProduct(it, hook); apiErr != nil {
+		return nil, apiErr
+	}
+	e.sendWebhookLocked(it, hook.Type, hook.Code, nil)
 	return map[string]any{"webhook_fired": true}, nil
 }

@@ -79,10 +79,18 @@ func ValidateRateLimits(limits map[string]RateLimit) error {
 }
 
 // validateSeed checks a control API request to create Items.
-func validateSeed(count int, o SeedOptions) error {
+func (e *Emulator) validateSeed(count int, o SeedOptions) error {
 	if count < 1 || count > maxSeedCount {
 		return &FieldError{"count", fmt.Sprintf("must be between 1 and %d, got %d", maxSeedCount, count)}
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return validateItemLocked(e.institutions, o)
+}
+
+// validateItemLocked checks an Item's institution, products and webhook
+// against the institutions the emulator knows.
+func validateItemLocked(institutions map[string]*Institution, o SeedOptions) error {
 	inst := institutions[plaid.DefaultSandboxInstitutionID]
 	if o.InstitutionID != "" {
 		var ok bool

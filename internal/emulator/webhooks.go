@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // Delivery is one webhook the emulator sent, or chose not to send.
@@ -20,6 +22,25 @@ type Delivery struct {
 	Body   map[string]any `json:"body"`
 	Status int            `json:"status,omitempty"`
 	Error  string         `json:"error,omitempty"`
+	// KeyID is the kid of the key that signed its Plaid-Verification
+	// header (see /webhook_verification_key/get).
+	KeyID string `json:"key_id,omitempty"`
+}
+
+// Webhook is one webhook body the emulator made, for observers such as
+// contract tests: its type, code and exact bytes, whether or not its URL
+// could be reached.
+type Webhook struct {
+	Type string
+	Code string
+	Body []byte
+}
+
+// OnWebhook registers f to see every webhook body the emulator makes.
+func (e *Emulator) OnWebhook(f func(Webhook)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.webhookObservers = append(e.webhookObservers, f)
 }
 
 // webhookSender posts webhooks in the background. It only ever sends to
@@ -28,6 +49,7 @@ type Delivery struct {
 // hosts, nor to its own control API.
 type webhookSender struct {
 	environment string
+	keys        *webhookKeys
 	client      *http.Client
 	ctx         context.Context
 	cancel      context.CancelFunc
@@ -38,9 +60,9 @@ type webhookSender struct {
 	ownPorts   map[string]bool // ports the emulator was reached on
 }
 
-func newWebhookSender(environment string) *webhookSender {
+func newWebhookSender(environment string, keys *webhookKeys) *webhookSender {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &webhookSender{environment: environment, ctx: ctx, cancel: cancel, ownPorts: map[string]bool{}}
+	s := &webhookSender{environment: environment, keys: keys, ctx: ctx, cancel: cancel, ownPorts: map[string]bool{}}
 	// The dialer checks the address actually dialed, after name
 	// resolution: a host name that resolves off loopback, or to the
 	// emulator's own port, is refused there too.
@@ -105,7 +127,9 @@ func IsLoopbackURL(u string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (s *webhookSender) send(u string, body map[string]any) {
+// send posts payload (body, marshalled) to u, signed as Plaid signs its
+// webhooks.
+func (s *webhookSender) send(u string, body map[string]any, payload []byte) {
 	d := Delivery{Time: time.Now().UTC(), URL: u, Body: body}
 	parsed, err := url.Parse(u)
 	if err == nil && !IsLoopbackURL(u) {
@@ -123,13 +147,15 @@ func (s *webhookSender) send(u string, body map[string]any) {
 		s.add(d)
 		return
 	}
-	payload, _ := json.Marshal(body)
+	token, keyID := s.keys.sign(payload)
+	d.KeyID = keyID
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, u, bytes.NewReader(payload))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(plaid.WebhookVerificationHeader, token)
 			var resp *http.Response
 			if resp, err = s.client.Do(req); err == nil {
 				d.Status = resp.StatusCode
@@ -172,14 +198,21 @@ func (e *Emulator) sendItemWebhookLocked(it *item, code string, extra map[string
 	e.sendWebhookLocked(it, "ITEM", code, extra)
 }
 
+// sendWebhookLocked sends the Item the webhook's body as Plaid documents
+// it (webhookBodyLocked), with extra fields added, and shows it to the
+// observers.
 func (e *Emulator) sendWebhookLocked(it *item, webhookType, code string, extra map[string]any) {
 	if it.webhook == nil {
 		return
 	}
-	body := map[string]any{"webhook_type": webhookType, "webhook_code": code, "item_id": it.id, "environment": e.webhooks.environment, "error": nil}
+	body := e.webhookBodyLocked(it, webhookType, code)
 	for k, v := range extra {
 		body[k] = v
 	}
+	payload, _ := json.Marshal(body)
+	for _, f := range e.webhookObservers {
+		f(Webhook{Type: webhookType, Code: code, Body: bytes.Clone(payload)})
+	}
 	it.lastWebhook = &sentWebhook{code: code, at: e.now().UTC()}
-	e.webhooks.send(*it.webhook, body)
+	e.webhooks.send(*it.webhook, body, payload)
 }

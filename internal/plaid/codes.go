@@ -13,6 +13,7 @@ const (
 	TypeRateLimitExceeded = "RATE_LIMIT_EXCEEDED"
 	TypeAPIError          = "API_ERROR"
 	TypeSandboxError      = "SANDBOX_ERROR"
+	TypeAssetReportError  = "ASSET_REPORT_ERROR"
 )
 
 // Error codes the client or the provider branch on.
@@ -28,6 +29,12 @@ const (
 	CodePlannedMaintenance = "PLANNED_MAINTENANCE"
 )
 
+// Error codes that only webhooks carry, in their error object.
+const (
+	CodeUserPermissionRevoked       = "USER_PERMISSION_REVOKED"
+	CodeAssetReportGenerationFailed = "ASSET_REPORT_GENERATION_FAILED"
+)
+
 // Error codes of requests Plaid refuses, as the emulator answers them.
 const (
 	CodeInvalidBody           = "INVALID_BODY"
@@ -40,7 +47,13 @@ const (
 	CodeInvalidCredentials    = "INVALID_CREDENTIALS"
 	CodeSandboxOnly           = "SANDBOX_ONLY"
 	CodeSandboxWebhookInvalid = "SANDBOX_WEBHOOK_INVALID"
-	CodeInternalServerError   = "INTERNAL_SERVER_ERROR"
+	// CodeSandboxProductNotEnabled: /sandbox/item/fire_webhook asked for
+	// a webhook of a product the Item does not have.
+	CodeSandboxProductNotEnabled = "SANDBOX_PRODUCT_NOT_ENABLED"
+	// CodeInvalidWebhookVerificationKeyID: /webhook_verification_key/get
+	// was asked for a key_id Plaid never issued.
+	CodeInvalidWebhookVerificationKeyID = "INVALID_WEBHOOK_VERIFICATION_KEY_ID"
+	CodeInternalServerError             = "INTERNAL_SERVER_ERROR"
 )
 
 // Rate-limit codes: each limited endpoint answers its own; the others

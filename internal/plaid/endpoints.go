@@ -46,3 +46,13 @@ var endpoints = map[string]endpoint{
 }
 
 func endpointFor(path string) endpoint { return endpoints[path] }
+
+// The paths of endpoints that the emulator serves and the client never
+// calls: the rest of the institutions and Item families, and the key that
+// verifies webhooks.
+const (
+	PathInstitutionsGet           = "/institutions/get"
+	PathInstitutionsSearch        = "/institutions/search"
+	PathItemImport                = "/item/import"
+	PathWebhookVerificationKeyGet = "/webhook_verification_key/get"
+)

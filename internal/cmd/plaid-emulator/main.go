@@ -67,6 +67,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	secret := fs.String("secret", "", "secret to accept (default $PLAID_SECRET, else "+defaultSecret+"); prefer the environment variable")
 	env := fs.String("env", "", "environment to emulate, sandbox or production (default $PLAID_ENV, else sandbox)")
 	seed := fs.Int("seed", 0, "Items to create at start; their item_id and access_token are printed as JSON lines")
+	fixtures := fs.String("fixtures", "", "JSON file of Items and institutions to start from, and to return to at each POST /emulator/reset")
 	maxCalls := fs.Int("max-calls", emulator.DefaultMaxCalls, "calls the call log keeps; older ones are dropped and counted")
 	removedInvalid := fs.Bool("removed-answers-invalid-token", false, "answer INVALID_ACCESS_TOKEN instead of ITEM_NOT_FOUND for removed Items, as older Plaid did")
 	noRateLimits := fs.Bool("no-rate-limits", false, "turn off Plaid's published rate limits")
@@ -112,6 +113,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *noRateLimits {
 		e.SetRateLimits(nil)
 	}
+	if *fixtures != "" {
+		if err := loadFixtures(e, *fixtures); err != nil {
+			return err
+		}
+	}
 	srv, err := emulator.Listen(e, *addr, *allowNonLoopback)
 	if err != nil {
 		return err
@@ -140,4 +146,20 @@ func envOr(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+func loadFixtures(e *emulator.Emulator, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("-fixtures: %w", err)
+	}
+	defer f.Close()
+	fx, err := emulator.ParseFixtures(f)
+	if err == nil {
+		err = e.LoadFixtures(fx)
+	}
+	if err != nil {
+		return fmt.Errorf("-fixtures %s: %w", path, err)
+	}
+	return nil
 }
