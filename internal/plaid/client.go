@@ -58,6 +58,13 @@ type Config struct {
 	// HTTPClient is shared by every request; its transport keeps
 	// connections alive. Default: a client with its own tuned transport.
 	HTTPClient *http.Client
+
+	// Gateway sends no ClientID or Secret (both must be empty): a gateway
+	// at BaseURL injects them. GatewayHeaders, sent on every request for
+	// the gateway's own authentication, are registered as secrets. See
+	// gateway.go.
+	Gateway        bool
+	GatewayHeaders map[string]string
 }
 
 // Client calls Plaid. It is safe for concurrent use.
@@ -78,6 +85,9 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	remember(cfg.Secret)
+	if err := cfg.checkGateway(); err != nil {
+		return nil, err
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
@@ -177,7 +187,7 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 	rememberTokensIn(payload)
 	ctx = WithLogMasks(ctx)
 	ep := endpointFor(path)
-	limiter := limiterFor(c.cfg.BaseURL, c.cfg.ClientID, path, c.requestsPerMinute(path))
+	limiter := limiterFor(c.cfg.BaseURL, c.rateLimitIdentity(), path, c.requestsPerMinute(path))
 	unreachable := 0
 	for attempt := 0; ; attempt++ {
 		if err := limiter.Wait(ctx); err != nil {
@@ -246,9 +256,8 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Plaid-Version", APIVersion)
-	req.Header.Set("PLAID-CLIENT-ID", c.cfg.ClientID)
-	req.Header.Set("PLAID-SECRET", c.cfg.Secret)
+	req.Header.Set(HeaderVersion, APIVersion)
+	c.setCredentials(req.Header)
 	if c.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
