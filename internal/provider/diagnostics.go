@@ -46,6 +46,13 @@ func nextStep(err error, data *providerData) string {
 	if data.sendsToPlaid() {
 		server = "Plaid"
 	}
+	if data.gateway {
+		if step := gatewayStep(err, data, afterRetries); step != "" {
+			return step
+		}
+		// What remains are Plaid's own answers, passed through.
+		server = "Plaid (through the gateway at the provider's base_url, " + data.baseURL + ")"
+	}
 	if pe, ok := plaid.AsError(err); ok {
 		switch {
 		case pe.ErrorCode == plaid.CodeInvalidAPIKeys:
@@ -59,7 +66,7 @@ func nextStep(err error, data *providerData) string {
 			return "Your Plaid account has used up a quota; retrying will not help, so the request was not repeated. Check the account's limits in the Plaid dashboard."
 		case pe.HTTPStatus == 429:
 			return server + " " + keptLimiting + ". Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
-		case pe.HTTPStatus >= 500 && data.sendsToPlaid():
+		case pe.HTTPStatus >= 500 && (data.sendsToPlaid() || data.gateway):
 			return "Plaid " + keptFailing + ". Check https://status.plaid.com and run the command again later: Items already handled stay handled."
 		case pe.HTTPStatus >= 500:
 			return server + " " + keptFailing + ". Check that server, then run the command again: Items already handled stay handled."
@@ -80,6 +87,40 @@ func nextStep(err error, data *providerData) string {
 	var re *plaid.RedirectError
 	if errors.As(err, &ue) || errors.As(err, &re) {
 		return "Check the provider's base_url (" + envBaseURL + ") and any proxy between Terraform and Plaid."
+	}
+	return ""
+}
+
+// gatewayStep is the advice for what a gateway (not Plaid) got wrong, in
+// gateway mode: its own refusal (a 401 or 403 that is not Plaid's error
+// object), its failure to reach Plaid (a 502 or 504 that is not Plaid's),
+// any other answer that is not Plaid's, a redirect, no answer; and
+// INVALID_API_KEYS, which is about the credentials the gateway injected.
+// "" leaves the advice to nextStep.
+func gatewayStep(err error, data *providerData, afterRetries string) string {
+	gateway := "the gateway at the provider's base_url (" + data.baseURL + ")"
+	var (
+		ue *plaid.UnexpectedResponseError
+		re *plaid.RedirectError
+		te *plaid.TransportError
+	)
+	switch {
+	case plaid.HasCode(err, plaid.CodeInvalidAPIKeys):
+		return fmt.Sprintf("Plaid refused the credentials that %s injected: in gateway mode the provider sends none. Check the client_id and secret the gateway injects, and that the secret is %q's (each Plaid environment has its own).", gateway, data.environment)
+	case errors.As(err, &ue) && (ue.HTTPStatus == 401 || ue.HTTPStatus == 403):
+		return fmt.Sprintf("This refusal is not Plaid's (it is not a Plaid error object): %s refused the request itself, so it most likely never reached Plaid. Check gateway_headers, the credentials the gateway expects from Terraform, and the gateway's access rules.", gateway)
+	case errors.As(err, &ue) && (ue.HTTPStatus == 502 || ue.HTTPStatus == 504):
+		return fmt.Sprintf("This answer is not Plaid's: %s could not get an answer from Plaid%s. Check the gateway's logs and its connection to Plaid (and https://status.plaid.com), then run the command again: Items already handled stay handled.", gateway, afterRetries)
+	case errors.As(err, &ue):
+		return fmt.Sprintf("This answer is not Plaid's: %s must pass Plaid's answers through unchanged. Check the gateway and its logs.", gateway)
+	case errors.As(err, &re):
+		return fmt.Sprintf("The redirect came from %s: a gateway must answer for Plaid itself, never redirect (redirects are never followed, since each request carries the gateway headers and an access token).", gateway)
+	case errors.As(err, &te) && te.Unreachable:
+		return fmt.Sprintf("Nothing could be reached at %s: check that base_url (%s) is right and that the gateway is running, then run the command again.", gateway, envBaseURL)
+	case errors.As(err, &te) && te.Permanent:
+		return fmt.Sprintf("Retrying cannot change this, so the request was not repeated. Check the provider's base_url (%s) and %s, such as its TLS certificate.", envBaseURL, gateway)
+	case errors.As(err, &te):
+		return fmt.Sprintf("No answer came back from %s%s. Check the gateway and the network to it; then run the command again: Items already handled stay handled.", gateway, afterRetries)
 	}
 	return ""
 }
