@@ -106,7 +106,9 @@ func (gatewayHeadersCheck) Description(context.Context) string {
 	return "must be valid HTTP headers that are neither Plaid's, nor set by the HTTP client, nor hop-by-hop"
 }
 
-func (v gatewayHeadersCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v gatewayHeadersCheck) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (gatewayHeadersCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
