@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +23,9 @@ type Workspace struct {
 	cliConfig string
 	// Env is added to every terraform command's environment.
 	Env []string
+	// Unset names variables of this process's environment that terraform
+	// (and so the provider) must not inherit at all: absent, not empty.
+	Unset []string
 	// Transcript receives everything terraform prints.
 	Transcript io.Writer
 	// CLI is the terraform (or tofu) binary to run; CLIPath when empty.
@@ -163,7 +167,14 @@ func (w *Workspace) Command(ctx context.Context, args ...string) (*exec.Cmd, *by
 	}
 	cmd := exec.CommandContext(ctx, cli, args...)
 	cmd.Dir = w.Dir
-	cmd.Env = append(os.Environ(),
+	var inherited []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(w.Unset, name) {
+			inherited = append(inherited, kv)
+		}
+	}
+	cmd.Env = append(inherited,
 		"TF_CLI_CONFIG_FILE="+w.cliConfig,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
