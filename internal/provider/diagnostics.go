@@ -111,8 +111,10 @@ func gatewayStep(err error, data *providerData, afterRetries string) string {
 		return fmt.Sprintf("This refusal is not Plaid's (it is not a Plaid error object): %s refused the request itself, so it most likely never reached Plaid. Check gateway_headers, the credentials the gateway expects from Terraform, and the gateway's access rules.", gateway)
 	case errors.As(err, &ue) && (ue.HTTPStatus == 502 || ue.HTTPStatus == 504):
 		return fmt.Sprintf("This answer is not Plaid's: %s could not get an answer from Plaid%s. Check the gateway's logs and its connection to Plaid (and https://status.plaid.com), then run the command again: Items already handled stay handled.", gateway, afterRetries)
+	case errors.As(err, &ue) && ue.HTTPStatus == 429:
+		return fmt.Sprintf("This rate limit is not Plaid's: %s limited the request itself%s. Lower the provider's requests_per_minute or Terraform's -parallelism, or raise the gateway's limit, then run the command again: Items already handled stay handled.", gateway, afterRetries)
 	case errors.As(err, &ue):
-		return fmt.Sprintf("This answer is not Plaid's: %s must pass Plaid's answers through unchanged. Check the gateway and its logs.", gateway)
+		return fmt.Sprintf("This answer is not Plaid's: %s failed itself, or did not pass Plaid's answer through unchanged as it must. Check the gateway and its logs.", gateway)
 	case errors.As(err, &re):
 		return fmt.Sprintf("The redirect came from %s: a gateway must answer for Plaid itself, never redirect (redirects are never followed, since each request carries the gateway headers and an access token).", gateway)
 	case errors.As(err, &te) && te.Unreachable:
