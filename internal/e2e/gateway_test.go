@@ -115,7 +115,7 @@ func TestCLI_gatewayModeKeepsTheSecretOutOfTerraform(t *testing.T) {
 	if _, err := exec.LookPath(clirun.CLIPath()); err != nil {
 		t.Skip("skipped: no terraform on PATH")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
 	defer cancel()
 
 	emu := emulator.New(emulator.Options{Secret: "gw-e2e-secret-5d0c7a91e4"})

@@ -1,6 +1,7 @@
 package plaid
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,6 +11,11 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
 )
 
 const testGatewayKey = "gw-key-3b8e51d07a"
@@ -38,7 +44,7 @@ func TestGateway_sendsNoCredentialsAndItsOwnHeader(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newGatewayClient(t, srv.URL, map[string]string{"x-gateway-key": testGatewayKey})
-	if _, err := c.RemoveItem(context.Background(), "access-sandbox-gw", RemoveReason{}); err != nil {
+	if _, err := c.RemoveItem(t.Context(), "access-sandbox-gw", RemoveReason{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range []string{HeaderClientID, HeaderSecret} {
@@ -155,11 +161,51 @@ func TestGateway_redirectNotFollowed(t *testing.T) {
 		http.Redirect(w, r, target.URL+"/item/get", http.StatusTemporaryRedirect)
 	}))
 	defer gw.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	_, err := newGatewayClient(t, gw.URL, map[string]string{"X-Key": testGatewayKey}).GetItem(ctx, "access-sandbox-gw")
 	var re *RedirectError
 	if !errors.As(err, &re) || followed.Load() != 0 {
 		t.Errorf("err = %v, followed %d times; want a RedirectError and nothing sent", err, followed.Load())
+	}
+}
+
+// A gateway that echoes its own key back, in any spelling, in a Plaid
+// error's fields: the key is a registered secret, so no error shows it.
+func TestGateway_echoedKeyIsRedacted(t *testing.T) {
+	const key = "gw-echo-key-6a1f0c9d2e7b"
+	for _, echo := range leakcheck.Echoes(key) {
+		t.Run(echo.How, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(w, `{"error_type":"INVALID_REQUEST","error_code":"`+echo.Text+`","error_message":"key `+echo.Text+` refused","display_message":null,"request_id":"`+echo.Text+`"}`)
+			}))
+			defer srv.Close()
+			_, err := newGatewayClient(t, srv.URL, map[string]string{"X-Gateway-Key": key}).GetItem(t.Context(), "access-sandbox-gw")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if found := leakcheck.FindAll(err.Error(), leakcheck.Literal{What: "the gateway key", Value: key}); len(found) > 0 {
+				t.Errorf("the error shows %v", found)
+			}
+		})
+	}
+}
+
+// The gateway key is masked in log lines written under the client's
+// masks, as the secret is: a line that somehow carried it (here, one
+// written on purpose) shows no trace of it.
+func TestGateway_keyMaskedInLogs(t *testing.T) {
+	const key = "gw-log-key-0d5e8c3b7a"
+	newGatewayClient(t, "https://gw.example", map[string]string{"X-Gateway-Key": key})
+	var logs bytes.Buffer
+	ctx := WithLogMasks(tflogtest.RootLogger(t.Context(), &logs))
+	tflog.Debug(ctx, "sent "+key, map[string]any{"header": strings.ToUpper(key), "encoded": leakcheck.PercentEncodeAll(key)})
+	if logs.Len() == 0 {
+		t.Fatal("nothing was logged, so the check below proves nothing")
+	}
+	if found := leakcheck.FindAll(logs.String(), leakcheck.Literal{What: "the gateway key", Value: key}); len(found) > 0 {
+		t.Errorf("the log shows %v:\n%s", found, logs.String())
 	}
 }

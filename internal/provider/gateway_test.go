@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +72,7 @@ func TestGatewayConfig_ignoresCredentialsInTheEnvironment(t *testing.T) {
 	if strings.Contains(diagText(diags), gatewayTestSecret) || strings.Contains(diagText(diags), "env-client-id") {
 		t.Errorf("the warning shows a value:\n%s", diagText(diags))
 	}
-	if _, err := data.client.GetItem(context.Background(), validSandboxToken); err != nil {
+	if _, err := data.client.GetItem(t.Context(), validSandboxToken); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()

@@ -100,6 +100,8 @@ func validGatewayHeaders() validator.Map {
 	return gatewayHeadersCheck{}
 }
 
+// gatewayHeadersCheck is validGatewayHeaders: a map validator, since the
+// duplicate check needs every key at once.
 type gatewayHeadersCheck struct{}
 
 func (gatewayHeadersCheck) Description(context.Context) string {
