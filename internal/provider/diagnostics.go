@@ -158,7 +158,7 @@ func tokenRefused(failure, attempted string, err error, data *providerData) diag
 			where += " at the provider's base_url, " + data.baseURL + " (check that this is the server that issued the token)"
 		}
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Rejected the Access Token",
-			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", attempted, err, where))
+			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than %s, or it was copied incompletely. Check where the token came from.", attempted, err, where, clientIDHolder(data)))
 	case plaid.IsItemNotFound(err):
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Already Removed",
 			fmt.Sprintf("%s failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", attempted, err))
@@ -178,14 +178,31 @@ func invalidTokenDetail(attempted, itemID string, err error, data *providerData)
 		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
 		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
 		"What to do:\n"+
-		"- Wrong environment or credentials: fix the provider's environment, client_id or secret, and run the command again.\n"+
+		"- Wrong environment or credentials: fix %s, and run the command again.\n"+
 		"- Rotated token: put the new token in the configuration and run terraform apply, which updates the resource in place; then destroy removes the Item with it.\n"+
 		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
 		"    terraform state list -id=%s\n"+
 		"    terraform state rm '<address>'\n"+
 		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE; put the new token in the configuration too, or the next apply changes it back to the rejected one and fails.\n"+
 		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } (Terraform 1.7 and later) does the same from configuration.",
-		attempted, err, data.environment, itemID))
+		attempted, err, data.environment, credentialSettings(data), itemID))
+}
+
+// clientIDHolder and credentialSettings name where the client_id and
+// secret are set: in the provider, or in gateway mode by the gateway that
+// injects them.
+func clientIDHolder(data *providerData) string {
+	if data.gateway {
+		return "the one the gateway at base_url injects"
+	}
+	return "the provider's"
+}
+
+func credentialSettings(data *providerData) string {
+	if data.gateway {
+		return "the provider's environment, or the client_id or secret the gateway at base_url injects"
+	}
+	return "the provider's environment, client_id or secret"
 }
 
 // stopped reports whether a call ended because Terraform stopped the

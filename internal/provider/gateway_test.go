@@ -228,3 +228,22 @@ func TestAccGateway_refusedAtPlan(t *testing.T) {
 		})
 	}
 }
+
+// An access token refused through a gateway points at the credentials the
+// gateway injects, not at the provider's, which it has none of.
+func TestTokenAdvice_gateway(t *testing.T) {
+	rejected := &plaid.Error{HTTPStatus: 400, ErrorType: "INVALID_INPUT", ErrorCode: plaid.CodeInvalidAccessToken}
+	for _, data := range []*providerData{{environment: plaid.Sandbox, baseURL: "https://gw.example", gateway: true}, {environment: plaid.Sandbox, baseURL: "https://sandbox.plaid.com"}} {
+		want := "the provider's environment, client_id or secret"
+		if data.gateway {
+			want = "the client_id or secret the gateway at base_url injects"
+		}
+		if got := invalidTokenDetail("Refreshing Item it1", "it1", rejected, data); !strings.Contains(got, want) {
+			t.Errorf("gateway %v: advice does not say %q:\n%s", data.gateway, want, got)
+		}
+		diags := tokenRefused("Could Not Adopt", "Adopting", rejected, data)
+		if data.gateway != strings.Contains(diagText(diags), "than the one the gateway at base_url injects") {
+			t.Errorf("gateway %v: %s", data.gateway, diagText(diags))
+		}
+	}
+}
