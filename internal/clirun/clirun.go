@@ -4,6 +4,7 @@
 package clirun
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -206,4 +207,42 @@ func CopyFiles(dir string) (map[string]string, error) {
 		files[e.Name()] = string(b)
 	}
 	return files, nil
+}
+
+// StartGateway builds examples/gateway (the credential-injecting gateway
+// of gateway mode) into dir and runs it with env, which holds Plaid's
+// credentials, its key and its upstream (see that file). It listens on a
+// free loopback port and returns its URL, and a stop function that ends it.
+func StartGateway(ctx context.Context, dir string, env []string) (url string, stop func(), err error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "gateway")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./examples/gateway")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("building examples/gateway: %v\n%s", err, out)
+	}
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(slices.Clone(env), "GATEWAY_LISTEN=127.0.0.1:0")
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "gateway listening on ")
+	if err != nil || !ok {
+		stop()
+		return "", nil, fmt.Errorf("the gateway did not say where it listens: %q, %v", line, err)
+	}
+	return url, stop, nil
 }

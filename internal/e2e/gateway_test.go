@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -63,47 +62,6 @@ resource "plaid_sandbox_item" "fresh" {}
 
 const gatewayCredentialsIgnored = "Plaid Credentials in the Environment Ignored"
 
-// startExampleGateway builds examples/gateway, the gateway the guide shows,
-// and runs it in front of upstream with Plaid's credentials in its own
-// environment. It returns the gateway's URL.
-func startExampleGateway(ctx context.Context, t *testing.T, upstream, clientID, secret, key string) string {
-	t.Helper()
-	root, err := clirun.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "gateway")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./examples/gateway")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building examples/gateway: %v\n%s", err, out)
-	}
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = []string{"PLAID_CLIENT_ID=" + clientID, "PLAID_SECRET=" + secret, "GATEWAY_KEY=" + key, "GATEWAY_UPSTREAM=" + upstream, "GATEWAY_LISTEN=127.0.0.1:0"}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if stderr.Len() > 0 {
-			t.Logf("gateway stderr:\n%s", stderr.String())
-		}
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	url, ok := strings.CutPrefix(strings.TrimSpace(line), "gateway listening on ")
-	if err != nil || !ok {
-		t.Fatalf("the gateway did not say where it listens: %q, %v", line, err)
-	}
-	return url
-}
-
 // The acceptance subset through the guide's gateway, with no Plaid
 // credential in Terraform's environment (absent, not empty): adoption,
 // import (block and command), removal with a reason, terminate, an Item
@@ -126,7 +84,14 @@ func TestCLI_gatewayModeKeepsTheSecretOutOfTerraform(t *testing.T) {
 	defer srv.Close()
 	const gatewayKey = "gw-e2e-key-8e2b6f14c9a07d35"
 	const wrongKey = "gw-e2e-wrong-key-13f7c0a9b2"
-	gatewayURL := startExampleGateway(ctx, t, srv.URL, emu.ClientID(), emu.Secret(), gatewayKey)
+	// The guide's gateway, with Plaid's credentials in its environment.
+	gatewayURL, stopGateway, err := clirun.StartGateway(ctx, t.TempDir(), []string{
+		"PLAID_CLIENT_ID=" + emu.ClientID(), "PLAID_SECRET=" + emu.Secret(), "GATEWAY_KEY=" + gatewayKey, "GATEWAY_UPSTREAM=" + srv.URL,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopGateway)
 
 	// Were Unset not to work, terraform would inherit these, and the
 	// provider would warn that it ignores them (checked below).
