@@ -4,6 +4,7 @@
 package clirun
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +24,9 @@ type Workspace struct {
 	cliConfig string
 	// Env is added to every terraform command's environment.
 	Env []string
+	// Unset names variables of this process's environment that terraform
+	// (and so the provider) must not inherit at all: absent, not empty.
+	Unset []string
 	// Transcript receives everything terraform prints.
 	Transcript io.Writer
 	// CLI is the terraform (or tofu) binary to run; CLIPath when empty.
@@ -163,7 +168,14 @@ func (w *Workspace) Command(ctx context.Context, args ...string) (*exec.Cmd, *by
 	}
 	cmd := exec.CommandContext(ctx, cli, args...)
 	cmd.Dir = w.Dir
-	cmd.Env = append(os.Environ(),
+	var inherited []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(w.Unset, name) {
+			inherited = append(inherited, kv)
+		}
+	}
+	cmd.Env = append(inherited,
 		"TF_CLI_CONFIG_FILE="+w.cliConfig,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
@@ -195,4 +207,42 @@ func CopyFiles(dir string) (map[string]string, error) {
 		files[e.Name()] = string(b)
 	}
 	return files, nil
+}
+
+// StartGateway builds examples/gateway (the credential-injecting gateway
+// of gateway mode) into dir and runs it with env, which holds Plaid's
+// credentials, its key and its upstream (see that file). It listens on a
+// free loopback port and returns its URL, and a stop function that ends it.
+func StartGateway(ctx context.Context, dir string, env []string) (url string, stop func(), err error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "gateway")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./examples/gateway")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("building examples/gateway: %v\n%s", err, out)
+	}
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(slices.Clone(env), "GATEWAY_LISTEN=127.0.0.1:0")
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "gateway listening on ")
+	if err != nil || !ok {
+		stop()
+		return "", nil, fmt.Errorf("the gateway did not say where it listens: %q, %v", line, err)
+	}
+	return url, stop, nil
 }

@@ -58,6 +58,13 @@ type Config struct {
 	// HTTPClient is shared by every request; its transport keeps
 	// connections alive. Default: a client with its own tuned transport.
 	HTTPClient *http.Client
+
+	// Gateway sends no ClientID or Secret (both must be empty): a gateway
+	// at BaseURL injects them. GatewayHeaders, sent on every request for
+	// the gateway's own authentication, are registered as secrets. See
+	// gateway.go.
+	Gateway        bool
+	GatewayHeaders map[string]string
 }
 
 // Client calls Plaid. It is safe for concurrent use.
@@ -77,11 +84,16 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("plaid: the %s %w", name, err)
 		}
 	}
-	if n := len(cfg.Secret); n < MinSecretLength {
-		// Never the value: only how long it is.
-		return nil, fmt.Errorf("plaid: the secret has %d characters; Plaid's have 30, and one shorter than %d could not be kept out of the provider's output", n, MinSecretLength)
+	if err := cfg.checkGateway(); err != nil {
+		return nil, err
 	}
-	RegisterSecret(cfg.Secret)
+	if !cfg.Gateway {
+		if SecretTooShort(cfg.Secret) {
+			// Never the value: only how long it is.
+			return nil, fmt.Errorf("plaid: the secret has %d characters, fewer than %d of them letters or digits; Plaid's have 30, and a shorter one could not be kept out of the provider's output", len(cfg.Secret), MinSecretLength)
+		}
+		RegisterSecret(cfg.Secret)
+	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
@@ -183,7 +195,7 @@ func (c *Client) call(ctx context.Context, path string, body, out any) error {
 	}
 	ctx = WithLogMasks(ctx)
 	ep := endpointFor(path)
-	limiter := limiterFor(c.cfg.BaseURL, c.cfg.ClientID, path, c.requestsPerMinute(path))
+	limiter := limiterFor(c.cfg.BaseURL, c.rateLimitIdentity(), path, c.requestsPerMinute(path))
 	unreachable := 0
 	for attempt := 0; ; attempt++ {
 		if err := limiter.Wait(ctx); err != nil {
@@ -252,9 +264,8 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, out a
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Plaid-Version", APIVersion)
-	req.Header.Set("PLAID-CLIENT-ID", c.cfg.ClientID)
-	req.Header.Set("PLAID-SECRET", c.cfg.Secret)
+	req.Header.Set(HeaderVersion, APIVersion)
+	c.setCredentials(req.Header)
 	if c.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}

@@ -35,10 +35,16 @@ const MaxRegisteredTokens = 250_000
 // MaxRegisteredTokens.
 var ErrTooManyTokens = fmt.Errorf("this provider process has handled %d access and public tokens, the most it keeps track of to keep them out of its output; run Terraform on fewer Items at a time (for example with -target or in several configurations)", MaxRegisteredTokens)
 
-// MinSecretLength is the shortest secret the client takes. A shorter one
-// could not be told from ordinary words in what the provider shows: Plaid's
-// secrets have 30 characters, and the emulator's default has 15.
+// MinSecretLength is how many letters and digits a secret (the client
+// secret, a gateway header's value) must have at the least. The registry
+// finds values by their letters and digits, and fewer could not be told
+// from ordinary words in what the provider shows: Plaid's secrets have 30,
+// and the emulator's default has 14.
 const MinSecretLength = 8
+
+// SecretTooShort reports whether s has fewer than MinSecretLength letters
+// and digits, so that the registry could not keep it out of the output.
+func SecretTooShort(s string) bool { return len(skeletonOf(s).text) < MinSecretLength }
 
 // minTokenPieceLength is the shortest hyphen-separated piece of a token's
 // id that is registered on its own: a UUID's last piece has twelve

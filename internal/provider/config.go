@@ -25,6 +25,9 @@ type providerData struct {
 	// Diagnostics use both to give advice that fits.
 	baseURL    string
 	maxRetries int
+	// gateway: requests go through a gateway that injects the
+	// credentials (gateway.go), which diagnostics name.
+	gateway bool
 }
 
 // configuredData unpacks the provider's data, which is nil until the
@@ -94,6 +97,12 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 	if diags.HasError() {
 		return nil, diags
 	}
+	gateway, gatewayHeaders := resolveGateway(cfg, getenv, baseURL, &diags)
+	if gateway {
+		// The gateway injects them: whatever the environment holds is
+		// never sent (resolveGateway warned about it).
+		clientID, secret = "", ""
+	}
 
 	// A credential with whitespace (the trailing newline of file(), most
 	// often) would be refused by Go before sending, or by Plaid: say so
@@ -104,17 +113,18 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 				fmt.Sprintf("The provider's %s (or the %s environment variable) %s.", c.attr, c.envVar, err))
 		}
 	}
-	if clientID == "" {
+	if clientID == "" && !gateway {
 		diags.AddAttributeError(path.Root("client_id"), "Missing Plaid Client ID",
 			fmt.Sprintf("The provider needs your Plaid client_id. Set client_id in the provider block or the %s environment variable. Find it at https://dashboard.plaid.com/developers/keys.", envClientID))
 	}
-	if secret == "" {
+	switch {
+	case secret == "" && !gateway:
 		diags.AddAttributeError(path.Root("secret"), "Missing Plaid Secret",
 			fmt.Sprintf("The provider needs the Plaid secret of the chosen environment. Set the %s environment variable (recommended, it keeps the secret out of configuration) or secret in the provider block.", envSecret))
-	} else if n := len(secret); n < plaid.MinSecretLength {
+	case secret != "" && plaid.SecretTooShort(secret):
 		// Never the value: only how long it is.
 		diags.AddAttributeError(path.Root("secret"), "Plaid Secret Too Short",
-			fmt.Sprintf("The provider's secret (or the %s environment variable) has %d characters. Plaid's secrets have 30; one shorter than %d could not be kept out of the provider's output, so it is refused. Check that the whole secret was copied.", envSecret, n, plaid.MinSecretLength))
+			fmt.Sprintf("The provider's secret (or the %s environment variable) has %d characters, fewer than %d of them letters or digits. Plaid's secrets have 30; a shorter one could not be kept out of the provider's output, so it is refused. Check that the whole secret was copied.", envSecret, len(secret), plaid.MinSecretLength))
 	}
 	env := plaid.Sandbox
 	if envName != "" {
@@ -130,7 +140,7 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 	} else if err := checkBaseURL(baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Plaid Base URL",
 			fmt.Sprintf("%s. Set base_url (or %s) to a URL such as https://sandbox.plaid.com or http://127.0.0.1:8080 for the emulator.", err, envBaseURL))
-	} else if hostEnv := plaidHostEnvironment(baseURL); hostEnv != "" && hostEnv != env {
+	} else if hostEnv := plaidHostEnvironment(baseURL); hostEnv != "" && hostEnv != env && !gateway {
 		diags.AddAttributeError(path.Root("base_url"), "Base URL of Another Plaid Environment",
 			fmt.Sprintf("base_url (or %s) is %s, Plaid's %s host, but the provider is configured for %s (environment or %s): Plaid would reject every %s token there. Remove base_url to use %s, or set environment to %q.", envBaseURL, baseURL, hostEnv, env, envEnvironment, env, env.BaseURL(), hostEnv))
 	}
@@ -164,10 +174,12 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 		RequestsPerMinute: int(cfg.RequestsPerMinute.ValueInt64()),
 		Environment:       env,
 		AnswerGrace:       StopGracePeriod,
+		Gateway:           gateway,
+		GatewayHeaders:    gatewayHeaders,
 	})
 	if err != nil {
 		diags.AddError("Could Not Create the Plaid Client", err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries}, diags
+	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries, gateway: gateway}, diags
 }

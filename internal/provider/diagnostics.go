@@ -46,6 +46,13 @@ func nextStep(err error, data *providerData) string {
 	if data.sendsToPlaid() {
 		server = "Plaid"
 	}
+	if data.gateway {
+		if step := gatewayStep(err, data, afterRetries); step != "" {
+			return step
+		}
+		// What remains are Plaid's own answers, passed through.
+		server = "Plaid (through the gateway at the provider's base_url, " + data.baseURL + ")"
+	}
 	if pe, ok := plaid.AsError(err); ok {
 		switch {
 		case pe.ErrorCode == plaid.CodeInvalidAPIKeys:
@@ -59,7 +66,7 @@ func nextStep(err error, data *providerData) string {
 			return "Your Plaid account has used up a quota; retrying will not help, so the request was not repeated. Check the account's limits in the Plaid dashboard."
 		case pe.HTTPStatus == 429:
 			return server + " " + keptLimiting + ". Lower the provider's requests_per_minute, run Terraform with a smaller -parallelism, or raise max_retries, then run the command again: Items already handled stay handled."
-		case pe.HTTPStatus >= 500 && data.sendsToPlaid():
+		case pe.HTTPStatus >= 500 && (data.sendsToPlaid() || data.gateway):
 			return "Plaid " + keptFailing + ". Check https://status.plaid.com and run the command again later: Items already handled stay handled."
 		case pe.HTTPStatus >= 500:
 			return server + " " + keptFailing + ". Check that server, then run the command again: Items already handled stay handled."
@@ -80,6 +87,42 @@ func nextStep(err error, data *providerData) string {
 	var re *plaid.RedirectError
 	if errors.As(err, &ue) || errors.As(err, &re) {
 		return "Check the provider's base_url (" + envBaseURL + ") and any proxy between Terraform and Plaid."
+	}
+	return ""
+}
+
+// gatewayStep is the advice for what a gateway (not Plaid) got wrong, in
+// gateway mode: its own refusal (a 401 or 403 that is not Plaid's error
+// object), its failure to reach Plaid (a 502 or 504 that is not Plaid's),
+// any other answer that is not Plaid's, a redirect, no answer; and
+// INVALID_API_KEYS, which is about the credentials the gateway injected.
+// "" leaves the advice to nextStep.
+func gatewayStep(err error, data *providerData, afterRetries string) string {
+	gateway := "the gateway at the provider's base_url (" + data.baseURL + ")"
+	var (
+		ue *plaid.UnexpectedResponseError
+		re *plaid.RedirectError
+		te *plaid.TransportError
+	)
+	switch {
+	case plaid.HasCode(err, plaid.CodeInvalidAPIKeys):
+		return fmt.Sprintf("Plaid refused the credentials that %s injected: in gateway mode the provider sends none. Check the client_id and secret the gateway injects, and that the secret is %q's (each Plaid environment has its own).", gateway, data.environment)
+	case errors.As(err, &ue) && (ue.HTTPStatus == 401 || ue.HTTPStatus == 403):
+		return fmt.Sprintf("This refusal is not Plaid's (it is not a Plaid error object): %s refused the request itself, so it most likely never reached Plaid. Check gateway_headers, the credentials the gateway expects from Terraform, and the gateway's access rules.", gateway)
+	case errors.As(err, &ue) && (ue.HTTPStatus == 502 || ue.HTTPStatus == 504):
+		return fmt.Sprintf("This answer is not Plaid's: %s could not get an answer from Plaid%s. Check the gateway's logs and its connection to Plaid (and https://status.plaid.com), then run the command again: Items already handled stay handled.", gateway, afterRetries)
+	case errors.As(err, &ue) && ue.HTTPStatus == 429:
+		return fmt.Sprintf("This rate limit is not Plaid's: %s limited the request itself%s. Lower the provider's requests_per_minute or Terraform's -parallelism, or raise the gateway's limit, then run the command again: Items already handled stay handled.", gateway, afterRetries)
+	case errors.As(err, &ue):
+		return fmt.Sprintf("This answer is not Plaid's: %s failed itself, or did not pass Plaid's answer through unchanged as it must. Check the gateway and its logs.", gateway)
+	case errors.As(err, &re):
+		return fmt.Sprintf("The redirect came from %s: a gateway must answer for Plaid itself, never redirect (redirects are never followed, since each request carries the gateway headers and an access token).", gateway)
+	case errors.As(err, &te) && te.Unreachable:
+		return fmt.Sprintf("Nothing could be reached at %s: check that base_url (%s) is right and that the gateway is running, then run the command again.", gateway, envBaseURL)
+	case errors.As(err, &te) && te.Permanent:
+		return fmt.Sprintf("Retrying cannot change this, so the request was not repeated. Check the provider's base_url (%s) and %s, such as its TLS certificate.", envBaseURL, gateway)
+	case errors.As(err, &te):
+		return fmt.Sprintf("No answer came back from %s%s. Check the gateway and the network to it; then run the command again: Items already handled stay handled.", gateway, afterRetries)
 	}
 	return ""
 }
@@ -115,7 +158,7 @@ func tokenRefused(failure, attempted string, err error, data *providerData) diag
 			where += " at the provider's base_url, " + data.baseURL + " (check that this is the server that issued the token)"
 		}
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Rejected the Access Token",
-			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than the provider's, or it was copied incompletely. Check where the token came from.", attempted, err, where))
+			fmt.Sprintf("%s failed: %s.\n\nPlaid does not recognise this token in %s. Likely causes: it was rotated with /item/access_token/invalidate (use the new token), it belongs to another client_id than %s, or it was copied incompletely. Check where the token came from.", attempted, err, where, clientIDHolder(data)))
 	case plaid.IsItemNotFound(err):
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Already Removed",
 			fmt.Sprintf("%s failed: %s.\n\nThe Item behind this token was removed, or its owner revoked access. There is nothing to manage: remove the token from the configuration.", attempted, err))
@@ -135,14 +178,31 @@ func invalidTokenDetail(attempted, itemID string, err error, data *providerData)
 		"- the token was issued in another environment than the provider's %q, or to another client_id;\n"+
 		"- the token was rotated with /item/access_token/invalidate: the Item lives on under its new token and is still billed.\n\n"+
 		"What to do:\n"+
-		"- Wrong environment or credentials: fix the provider's environment, client_id or secret, and run the command again.\n"+
+		"- Wrong environment or credentials: fix %s, and run the command again.\n"+
 		"- Rotated token: put the new token in the configuration and run terraform apply, which updates the resource in place; then destroy removes the Item with it.\n"+
 		"- To stop managing the Item without removing it (or if you know it is gone), find this resource's address and forget it:\n"+
 		"    terraform state list -id=%s\n"+
 		"    terraform state rm '<address>'\n"+
 		"  To manage it again with its new token afterwards: terraform import '<address>' env:VARIABLE, with the token in VARIABLE; put the new token in the configuration too, or the next apply changes it back to the rejected one and fails.\n"+
 		"  For a whole resource (no count or for_each), a removed block with lifecycle { destroy = false } (Terraform 1.7 and later) does the same from configuration.",
-		attempted, err, data.environment, itemID))
+		attempted, err, data.environment, credentialSettings(data), itemID))
+}
+
+// clientIDHolder and credentialSettings name where the client_id and
+// secret are set: in the provider, or in gateway mode by the gateway that
+// injects them.
+func clientIDHolder(data *providerData) string {
+	if data.gateway {
+		return "the one the gateway at base_url injects"
+	}
+	return "the provider's"
+}
+
+func credentialSettings(data *providerData) string {
+	if data.gateway {
+		return "the provider's environment, or the client_id or secret the gateway at base_url injects"
+	}
+	return "the provider's environment, client_id or secret"
 }
 
 // stopped reports whether a call ended because Terraform stopped the

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -12,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // RegistryAddress is where the provider is published.
@@ -35,6 +38,7 @@ const (
 	envSecret      = "PLAID_SECRET"
 	envEnvironment = "PLAID_ENV"
 	envBaseURL     = "PLAID_BASE_URL"
+	envGateway     = "PLAID_GATEWAY"
 )
 
 // providerModel is the provider block.
@@ -46,6 +50,8 @@ type providerModel struct {
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
 	RequestTimeout    types.String `tfsdk:"request_timeout"`
+	Gateway           types.Bool   `tfsdk:"gateway"`
+	GatewayHeaders    types.Map    `tfsdk:"gateway_headers"`
 }
 
 func (p *plaidProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -90,6 +96,17 @@ func (p *plaidProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				MarkdownDescription: "How long one attempt of a request may take before it is abandoned and retried, as a Go duration such as `30s` (the default).",
 				Validators:          []validator.String{validPositiveDuration()},
+			},
+			"gateway": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Send every request through a gateway at `base_url` that injects Plaid's `client_id` and secret server-side, so that the secret never reaches Terraform. The provider then sends no Plaid credential, in headers or bodies: `client_id` and `secret` must not be set (`" + envClientID + "` and `" + envSecret + "` in the environment are ignored, with a warning), and `base_url` is required, `https` (or `http` to a loopback address, for tests). Falls back to the `" + envGateway + "` environment variable. Default `false`. See the guide [Keeping the Plaid secret out of Terraform](guides/gateway.md).",
+			},
+			"gateway_headers": schema.MapAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Headers sent on every request in gateway mode, for the gateway's own authentication, such as `{ \"X-Api-Key\" = var.gateway_key }`. The values are treated as secrets: never shown, never logged, printable ASCII with at least " + strconv.Itoa(plaid.MinGatewayHeaderValueLength) + " letters and digits, so that they can be masked. Refused at plan: Plaid's headers (`PLAID-CLIENT-ID`, `PLAID-SECRET`, `Plaid-Version`), the headers the HTTP client sets itself (`Host`, `Content-Length`, `Content-Type`, `Accept`, `Accept-Encoding`, `User-Agent`, `Expect`), hop-by-hop headers (`Connection`, `Keep-Alive`, `Proxy-Authorization`, `TE`, `Transfer-Encoding`, `Upgrade`, …), invalid names, and one name twice in different letter cases.",
+				Validators:          []validator.Map{validGatewayHeaders()},
 			},
 		},
 	}

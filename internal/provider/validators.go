@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
@@ -91,6 +92,48 @@ func checkBaseURL(raw string) error {
 		return fmt.Errorf("the base URL %s must not have a path, query or fragment", shown())
 	}
 	return nil
+}
+
+// validGatewayHeaders checks each gateway header (plaid.CheckGatewayHeader:
+// no Plaid, client-set or hop-by-hop name, a valid name and a value that
+// can be sent and masked), on its key, and refuses one name twice in
+// different letter cases. Its errors never quote a value.
+func validGatewayHeaders() validator.Map {
+	return gatewayHeadersCheck{}
+}
+
+// gatewayHeadersCheck is validGatewayHeaders: a map validator, since the
+// duplicate check needs every key at once.
+type gatewayHeadersCheck struct{}
+
+func (gatewayHeadersCheck) Description(context.Context) string {
+	return "must be valid HTTP headers that are neither Plaid's, nor set by the HTTP client, nor hop-by-hop"
+}
+
+func (v gatewayHeadersCheck) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (gatewayHeadersCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	names := map[string]string{}
+	for name, v := range req.ConfigValue.Elements() {
+		value, ok := v.(types.String)
+		if !ok || value.IsUnknown() {
+			names[name] = ""
+			continue
+		}
+		if err := plaid.CheckGatewayHeader(name, value.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(name), "Invalid Gateway Header", sentence(err))
+		}
+		names[name] = value.ValueString()
+	}
+	for _, name := range plaid.DuplicateGatewayHeaders(names) {
+		resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(name), "Gateway Header Set Twice",
+			fmt.Sprintf("HTTP header names ignore letter case, so %q is the same header as another key of gateway_headers: keep one.", name))
+	}
 }
 
 // validPositiveDuration accepts a Go duration above zero.

@@ -1,7 +1,9 @@
 // Command demo is `make demo`: it builds the provider, starts the Plaid
 // emulator on loopback, adopts three Items with examples/adopt-many through
 // `terraform apply`, removes them with `terraform destroy`, shows what the
-// emulator received, and cleans up after itself.
+// emulator received, and cleans up after itself. With -gateway, the same
+// runs in gateway mode, through examples/gateway in front of the emulator,
+// with no Plaid credential in Terraform's environment.
 package main
 
 import (
@@ -9,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -22,13 +25,15 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	gateway := flag.Bool("gateway", false, "run in gateway mode: through examples/gateway, which injects the credentials, with none in Terraform's environment")
+	flag.Parse()
+	if err := run(*gateway); err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(gateway bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
@@ -77,6 +82,13 @@ func run() error {
 		"PLAID_SECRET=" + emu.Secret(),
 		"TF_VAR_access_tokens=" + string(tokensJSON),
 	}
+	if gateway {
+		stopGateway, err := useGateway(ctx, ws, tmp, srv.URL, emu.ClientID(), emu.Secret(), string(tokensJSON))
+		if err != nil {
+			return err
+		}
+		defer stopGateway()
+	}
 
 	step("terraform apply: adopt the Items (one /item/get each)")
 	if _, err := ws.Terraform(ctx, "apply", "-auto-approve", "-no-color"); err != nil {
@@ -95,6 +107,9 @@ func run() error {
 			reason = *c.ReasonCode
 		}
 		fmt.Printf("  %-14s %-6d %-12s %-8s %s\n", c.Path, c.Status, reason, c.CredentialsIn, c.ItemID)
+	}
+	if gateway {
+		fmt.Println("  (CREDS: the gateway put them in the headers; Terraform never had them)")
 	}
 	if n := emu.DroppedCalls(); n > 0 {
 		fmt.Printf("  (%d earlier calls dropped: the call log keeps the last %d)\n", n, emu.MaxCalls())
@@ -116,4 +131,42 @@ func run() error {
 
 func step(format string, args ...any) {
 	fmt.Printf("\n==> %s\n", strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
+
+// gatewayFiles switch examples/adopt-many to gateway mode: an override
+// file merges into its provider block, as a user could.
+const gatewayFiles = `variable "gateway_key" {
+  type      = string
+  sensitive = true
+}
+`
+
+const gatewayOverride = `provider "plaid" {
+  gateway         = true
+  gateway_headers = { "X-Gateway-Key" = var.gateway_key }
+}
+`
+
+// useGateway starts examples/gateway in front of the emulator with the
+// credentials, and points the workspace at it with none: PLAID_CLIENT_ID
+// and PLAID_SECRET are not merely empty but absent from Terraform's
+// environment.
+func useGateway(ctx context.Context, ws *clirun.Workspace, tmp, upstream, clientID, secret, tokensJSON string) (stop func(), err error) {
+	raw := make([]byte, 16)
+	_, _ = rand.Read(raw)
+	key := "demo-gw-" + hex.EncodeToString(raw)
+	url, stop, err := clirun.StartGateway(ctx, tmp, []string{"PLAID_CLIENT_ID=" + clientID, "PLAID_SECRET=" + secret, "GATEWAY_KEY=" + key, "GATEWAY_UPSTREAM=" + upstream})
+	if err != nil {
+		return nil, err
+	}
+	step("Gateway mode: examples/gateway listens on %s and holds the credentials; Terraform gets only the gateway's key", url)
+	for name, content := range map[string]string{"gateway.tf": gatewayFiles, "gateway_override.tf": gatewayOverride} {
+		if err := os.WriteFile(filepath.Join(ws.Dir, name), []byte(content), 0o600); err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	ws.Unset = []string{"PLAID_CLIENT_ID", "PLAID_SECRET"}
+	ws.Env = []string{"PLAID_BASE_URL=" + url, "TF_VAR_gateway_key=" + key, "TF_VAR_access_tokens=" + tokensJSON}
+	return stop, nil
 }
