@@ -25,6 +25,8 @@ type providerData struct {
 	// Diagnostics use both to give advice that fits.
 	baseURL    string
 	maxRetries int
+	// walk is shared by the plans of the walk this Configure began.
+	walk *planWalk
 }
 
 // configuredData unpacks the provider's data, which is nil until the
@@ -165,5 +167,5 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 		diags.AddError("Could Not Create the Plaid Client", err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries}, diags
+	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries, walk: newPlanWalk()}, diags
 }
