@@ -107,3 +107,27 @@ func TestAccRename_swappedTokensRefused(t *testing.T) {
 	}
 	requireNoRemoval(t, srv, "the refused swap")
 }
+
+// terraform destroy makes a normal plan first, to refresh, and the provider
+// cannot tell that plan from any other: with a rename pending it fails too,
+// and the way out it gives (-refresh=false) destroys everything, each Item
+// removed once.
+func TestAccRename_destroyWithRenamePending(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := startEmulator(t)
+	ws, items := adoptMany(ctx, t, 2, srv)
+	setTokens(ws, map[string]string{"renamed": items["item000"].AccessToken, "item001": items["item001"].AccessToken})
+	out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color")
+	if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), "run terraform destroy -refresh=false") {
+		t.Fatalf("the destroy with a rename pending did not stop with the way out: %v\n%s", err, out)
+	}
+	requireNoRemoval(t, srv, "the refused destroy")
+	if out, err := ws.Terraform(ctx, "destroy", "-auto-approve", "-no-color", "-refresh=false"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got := stateList(ctx, t, ws); len(got) != 0 {
+		t.Errorf("state after destroy -refresh=false: %v", got)
+	}
+	requireAllRemovedOnce(t, srv, 2)
+}

@@ -39,20 +39,25 @@ func TestAccItem_revokedAfterInPlaceUpdate(t *testing.T) {
 		}
 	}
 	changes := map[string]change{
-		// The apply the docs ask for after an import: on Terraform before
-		// 1.8 it is an update that changes only the token's sensitivity.
+		// The apply the docs ask for after an import: import does not read
+		// the removal settings (Plaid does not store them), so the apply
+		// records them in place.
 		"import then apply": {
 			steps: func(t *testing.T, tg *acctest.Target, _ *emulator.Emulator, item emulator.SeededItem) []resource.TestStep {
 				t.Setenv("PLAID_TEST_IMPORT_TOKEN", item.AccessToken)
+				withReason := itemConfig(tg, tokenVar, `  removal_reason_code = "OTHER"`)
 				return []resource.TestStep{
 					{
-						Config:             plain(tg),
+						Config:             withReason,
 						ResourceName:       "plaid_item.test",
 						ImportState:        true,
 						ImportStateId:      "env:PLAID_TEST_IMPORT_TOKEN",
 						ImportStatePersist: true,
 					},
-					{Config: plain(tg)},
+					{
+						Config:           withReason,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("plaid_item.test", plancheck.ResourceActionUpdate)}},
+					},
 				}
 			},
 		},
