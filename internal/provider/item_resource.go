@@ -72,7 +72,7 @@ func (r *itemResource) Configure(_ context.Context, req resource.ConfigureReques
 // also refuses the plans that would remove an Item and then adopt it again,
 // which cannot work: a replacement by the same token (-replace,
 // replace_triggered_by), and a destroy at one address while another adopts
-// the same token (a renamed for_each key, see refuseRemovalOfAdoptedToken).
+// the same token (a renamed for_each key; see planWalk and planDestroy).
 func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return
