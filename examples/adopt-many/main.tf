@@ -28,6 +28,15 @@ variable "access_tokens" {
 
 resource "plaid_item" "adopted" {
   # nonsensitive() on the keys only: the labels show in plans, the tokens never do.
+  #
+  # WARNING: a label is part of the Item's address. Renaming one (checking to
+  # chequing) destroys the old instance, which removes the Item at Plaid for
+  # good, unless a moved block says it is the same Item:
+  #   moved {
+  #     from = plaid_item.adopted["checking"]
+  #     to   = plaid_item.adopted["chequing"]
+  #   }
+  # The provider refuses a plan that would remove an Item it also adopts.
   for_each = toset(nonsensitive(keys(var.access_tokens)))
 
   access_token        = var.access_tokens[each.key]

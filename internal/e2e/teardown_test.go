@@ -197,12 +197,17 @@ func TestCLI_revokedItemAdviceConverges(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Plaid Item No Longer Exists") || !strings.Contains(out, items["item001"].ItemID) {
 		t.Errorf("terraform plan -refresh-only does not name the gone Item: %v\n%s", err, out)
 	}
+	// Nothing leaves state until a refresh-only plan is applied: the
+	// warning must not say otherwise.
+	if flat := strings.Join(strings.Fields(out), " "); strings.Contains(flat, "has been removed from state") || !strings.Contains(flat, "Terraform drops it from state when the plan is applied") {
+		t.Errorf("the -refresh-only plan's warning does not say when the resource leaves state:\n%s", out)
+	}
 	out, err = ws.Terraform(ctx, "plan", "-no-color")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"Plaid Item No Longer Exists", items["item001"].ItemID, "this plan adopts it again and the apply fails", "its key in a for_each map"} {
-		if !strings.Contains(out, want) {
+	for _, want := range []string{"Plaid Item No Longer Exists", items["item001"].ItemID, "adopts the token again, and that apply fails", "its key in a for_each map"} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
 			t.Errorf("the plan's warning does not say %q:\n%s", want, out)
 		}
 	}

@@ -28,6 +28,8 @@ type providerData struct {
 	// gateway: requests go through a gateway that injects the
 	// credentials (gateway.go), which diagnostics name.
 	gateway bool
+	// walk is shared by the plans of the walk this Configure began.
+	walk *planWalk
 }
 
 // configuredData unpacks the provider's data, which is nil until the
@@ -181,5 +183,5 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 		diags.AddError("Could Not Create the Plaid Client", err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries, gateway: gateway}, diags
+	return &providerData{client: client, environment: env, baseURL: baseURL, maxRetries: retry.MaxRetries, gateway: gateway, walk: newPlanWalk()}, diags
 }

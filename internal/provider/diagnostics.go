@@ -136,14 +136,41 @@ func addPlaidError(diags *diag.Diagnostics, summary, attempted string, err error
 	diags.AddError(summary, describePlaidError(attempted, err, data))
 }
 
-// itemGoneWarning tells the user why a resource left state on refresh,
-// and what the plan on screen does about it: an Item whose token or key is
-// still in the configuration is planned to be adopted (or, in the sandbox,
-// created) again, which cannot work for an adopted Item.
-func itemGoneWarning(itemID string) diag.Diagnostic {
+// itemGoneWarning tells the user why a resource leaves state on refresh,
+// and what happens next (next: itemGoneFromConfiguration or
+// sandboxItemGoneFromConfiguration). Its words hold in every mode: in a
+// -refresh-only plan nothing leaves state until that plan is applied.
+func itemGoneWarning(itemID, next string) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("Plaid Item No Longer Exists",
-		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). It has been removed from state. "+
-			"While its token stays in the configuration, this plan adopts it again and the apply fails: remove that token (or its key in a for_each map) from the configuration. A plaid_sandbox_item is created anew instead.", itemID))
+		fmt.Sprintf("Plaid answered ITEM_NOT_FOUND for Item %s: it was removed outside Terraform, or its owner revoked permission (for example at my.plaid.com). "+
+			"Nothing is left to remove at Plaid, so this plan forgets the resource: Terraform drops it from state when the plan is applied. %s", itemID, next))
+}
+
+// itemGoneFromConfiguration is plaid_item's next step after its Item is
+// found gone: an adopted Item cannot come back.
+const itemGoneFromConfiguration = "While its access token stays in the configuration, a plan that makes changes adopts the token again, and that apply fails: Plaid has no Item behind it. " +
+	"Remove the resource (or its key in a for_each map) from the configuration; terraform destroy needs nothing more."
+
+// sandboxItemGoneFromConfiguration is plaid_sandbox_item's: Terraform
+// creates the resource anew.
+const sandboxItemGoneFromConfiguration = "While the resource stays in the configuration, a plan that makes changes creates a new sandbox Item in its place, with a new item_id and access_token. " +
+	"Remove the resource from the configuration if no Item should take its place; terraform destroy needs nothing more."
+
+// removalOfAdoptedItem fails a plan that destroys the resource managing
+// itemID while another address of the same plan adopts its access token:
+// a renamed for_each key, count index or resource without a moved block.
+// The provider is not told resource addresses, so the moved block is shown
+// in its general shape, with the command that finds the old address.
+func removalOfAdoptedItem(itemID string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("This Plan Removes an Item That It Also Adopts",
+		fmt.Sprintf("This plan destroys the resource that manages Item %s, and adopts the same access token at another address: a for_each key that was renamed (checking to chequing, say), a count index that moved, or a resource renamed or moved into a module. "+
+			"Applying it would remove Item %s at Plaid, for good: the bank connection ends and its owner must link the account again. The adoption would then fail, because no Item is left behind the token. Nothing has been changed.\n\n"+
+			"If it is the same Item under a new address, tell Terraform with a moved block and plan again; the plan then changes nothing:\n\n"+
+			"  moved {\n    from = plaid_item.NAME[\"old\"]\n    to   = plaid_item.NAME[\"new\"]\n  }\n\n"+
+			"terraform state list -id=%s prints the old address. "+
+			"To remove the Item instead, take its token out of the configuration at the new address as well. "+
+			"If you meant to destroy everything, terraform destroy runs a normal plan first, where this check also applies: add the moved block, or run terraform destroy -refresh=false.",
+			itemID, itemID, itemID))
 }
 
 // tokenRefused explains why /item/get refused a token from the

@@ -117,3 +117,29 @@ func TestDescribePlaidError_adviceFitsTheCause(t *testing.T) {
 		}
 	}
 }
+
+// The gone warning is true in every mode (a -refresh-only plan removes
+// nothing until applied), and each resource's says what happens to it.
+func TestItemGoneWarning_fitsModeAndResource(t *testing.T) {
+	for name, tc := range map[string]struct {
+		next         string
+		want, banned []string
+	}{
+		"plaid_item":         {itemGoneFromConfiguration, []string{"adopts the token again", "for_each"}, []string{"sandbox"}},
+		"plaid_sandbox_item": {sandboxItemGoneFromConfiguration, []string{"creates a new sandbox Item"}, []string{"adopt", "for_each"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := itemGoneWarning("it-1", tc.next).Detail()
+			for _, w := range append(tc.want, "it-1", "this plan forgets the resource", "when the plan is applied") {
+				if !strings.Contains(d, w) {
+					t.Errorf("the warning does not say %q: %s", w, d)
+				}
+			}
+			for _, b := range append(tc.banned, "has been removed from state") {
+				if strings.Contains(d, b) {
+					t.Errorf("the warning says %q: %s", b, d)
+				}
+			}
+		})
+	}
+}

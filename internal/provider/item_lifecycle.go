@@ -28,8 +28,9 @@ const (
 )
 
 // readManagedItem refreshes the Item, and removes the resource from state
-// when Plaid says the Item is gone (see refreshItem).
-func readManagedItem[M any, P itemModel[M]](ctx context.Context, data *providerData, req resource.ReadRequest, resp *resource.ReadResponse) {
+// when Plaid says the Item is gone (see refreshItem); goneNext is what the
+// warning then says happens next, which differs by resource.
+func readManagedItem[M any, P itemModel[M]](ctx context.Context, data *providerData, goneNext string, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var model M
 	resp.Diagnostics.Append(req.State.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
@@ -41,7 +42,7 @@ func readManagedItem[M any, P itemModel[M]](ctx context.Context, data *providerD
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	gone, diags := refreshItem(ctx, data, m.AccessToken.ValueString(), &m.itemFields)
+	gone, diags := refreshItem(ctx, data, m.AccessToken.ValueString(), goneNext, &m.itemFields)
 	resp.Diagnostics.Append(diags...)
 	if gone {
 		resp.State.RemoveResource(ctx)
@@ -104,12 +105,12 @@ func deleteManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 // INVALID_ACCESS_TOKEN keeps state as it was, with a warning: it is not proof
 // of removal, and an error here would block the way out (a removed block
 // refreshes first).
-func refreshItem(ctx context.Context, data *providerData, token string, fields *itemFields) (gone bool, diags diag.Diagnostics) {
+func refreshItem(ctx context.Context, data *providerData, token, goneNext string, fields *itemFields) (gone bool, diags diag.Diagnostics) {
 	itemID := fields.ItemID.ValueString()
 	got, err := data.client.GetItem(ctx, token)
 	switch {
 	case plaid.IsItemNotFound(err):
-		diags.Append(itemGoneWarning(itemID))
+		diags.Append(itemGoneWarning(itemID, goneNext))
 		return true, diags
 	case plaid.HasCode(err, plaid.CodeInvalidAccessToken):
 		diags.AddWarning("Plaid Rejected the Access Token: the Item May Still Exist",

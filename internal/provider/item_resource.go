@@ -68,9 +68,17 @@ func (r *itemResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 // ModifyPlan checks, at plan time, that the token belongs to the provider's
-// environment: Plaid would only answer INVALID_ACCESS_TOKEN at apply.
+// environment: Plaid would only answer INVALID_ACCESS_TOKEN at apply. It
+// also refuses the plans that would remove an Item and then adopt it again,
+// which cannot work: a replacement by the same token (-replace,
+// replace_triggered_by), and a destroy at one address while another adopts
+// the same token (a renamed for_each key; see planWalk and planDestroy).
 func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, req, resp)
 		return
 	}
 	var token types.String
@@ -81,7 +89,12 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if req.State.Raw.IsNull() {
-		refuseReplacementBySameToken(ctx, req, resp)
+		refuseReplacementBySameToken(ctx, r.data.walk, req, resp)
+		if !resp.Diagnostics.HasError() && !token.IsUnknown() && !token.IsNull() {
+			if itemID := r.data.walk.planAdoption(token.ValueString()); itemID != "" {
+				resp.Diagnostics.Append(removalOfAdoptedItem(itemID))
+			}
+		}
 		return
 	}
 	var prior itemResourceModel
@@ -92,8 +105,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	itemID := prior.ItemID.ValueString()
 	// Told to the create half of a replacement, should Terraform plan one
 	// (see refuseReplacementBySameToken).
-	marker, _ := json.Marshal(itemID)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, marker)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, r.data.walk.replacementMarker(itemID))...)
 	if token.IsUnknown() || token.Equal(prior.AccessToken) {
 		return // a token known only at apply is checked there (see checkSameItem)
 	}
@@ -112,10 +124,33 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("access_token"))
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, nil)...)
+	// The replacement removes the Item in state: no other address may
+	// adopt its token in the same plan.
+	if r.data.walk.planRemoval(prior.AccessToken.ValueString(), itemID) {
+		resp.Diagnostics.Append(removalOfAdoptedItem(itemID))
+		return
+	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), "Replacing an Adopted Item Removes It at Plaid",
 		fmt.Sprintf("The new access token belongs to Item %s, not to Item %s that this resource manages. Applying this plan removes Item %s at Plaid (with the removal_method call), for good: Terraform cannot create an adopted Item again. Then it adopts Item %s.\n\n"+
 			"If Item %s must live on, forget it first: terraform state list -id=%s prints this resource's address, then terraform state rm '<address>'.",
 			got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID, itemID))
+}
+
+// planDestroy is ModifyPlan for a planned destroy (Terraform >= 1.3 plans
+// destroys through the provider too): it records the removal, and fails
+// when another address of the same plan adopts the Item's token.
+func (r *itemResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var prior itemResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() || prior.AccessToken.IsNull() || prior.AccessToken.IsUnknown() {
+		return
+	}
+	if r.data.walk.planRemoval(prior.AccessToken.ValueString(), prior.ItemID.ValueString()) {
+		resp.Diagnostics.Append(removalOfAdoptedItem(prior.ItemID.ValueString()))
+	}
 }
 
 // replacedItemKey is the private-state key under which the plan of an
@@ -123,27 +158,58 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 // resource anyway (-replace, replace_triggered_by), it plans the create half
 // with a null prior state and this plan's private state, which is how that
 // plan can tell it apart from a new resource.
+//
+// The marker belongs to that one plan. The framework copies a plan's private
+// state into the state an update writes, and Read keeps what it is given, so
+// Read and Update drop the key; and the marker names the walk that wrote it,
+// so that one left in state by an earlier version (or any path this misses)
+// is ignored rather than mistaken for a replacement: the create planned
+// after an Item was found gone must not trip on it.
 const replacedItemKey = "replaced_item_id"
+
+// replacementMarker is the value of replacedItemKey: the Item the plan
+// would replace, and the walk whose plan wrote it.
+type replacementMarker struct {
+	ItemID string `json:"item_id"`
+	Walk   string `json:"walk"`
+}
+
+func (w *planWalk) replacementMarker(itemID string) []byte {
+	b, _ := json.Marshal(replacementMarker{ItemID: itemID, Walk: w.id})
+	return b
+}
 
 // refuseReplacementBySameToken fails the plan of a replacement that would
 // remove the Item at Plaid and then adopt the same token again, which Plaid
 // must refuse: the Item is gone, and Terraform cannot create it. A warning
 // would not do: Terraform drops the warnings of this second plan. A
-// replacement for another Item's token clears the key (ModifyPlan).
-func refuseReplacementBySameToken(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// replacement for another Item's token clears the key (ModifyPlan). A marker
+// from another walk is stale (see replacedItemKey) and is ignored.
+func refuseReplacementBySameToken(ctx context.Context, walk *planWalk, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	raw, diags := req.Private.GetKey(ctx, replacedItemKey)
 	resp.Diagnostics.Append(diags...)
-	var itemID string
-	if len(raw) == 0 || json.Unmarshal(raw, &itemID) != nil || itemID == "" {
+	var m replacementMarker
+	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil || m.ItemID == "" || walk == nil || m.Walk != walk.id {
 		return
 	}
+	itemID := m.ItemID
 	resp.Diagnostics.AddError("Replacing an Adopted Item Cannot Work",
 		fmt.Sprintf("This plan replaces the resource for Item %s (-replace or replace_triggered_by): destroy would remove Item %s at Plaid, for good, and the create that follows would adopt the same access token, which Plaid then refuses. Terraform cannot create an adopted Item again.\n\n"+
 			"Drop -replace (or replace_triggered_by) for this resource. To remove the Item, take the resource out of the configuration and apply; to stop managing it without removing it, terraform state rm it.",
 			itemID, itemID))
 }
 
+// Create adopts the Item. It never returns a state object with an error:
+// Terraform would record that object as tainted, and the next apply would
+// replace it, which removes the Item at Plaid and then fails to adopt the
+// same token again. Adoption records nothing at Plaid, so returning no state
+// is safe: the next apply simply adopts again.
 func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer func() {
+		if resp.Diagnostics.HasError() {
+			resp.State.RemoveResource(ctx)
+		}
+	}()
 	var plan itemResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	checkTokenEnvironment(plan.AccessToken, r.data.environment, &resp.Diagnostics)
@@ -152,6 +218,9 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultItemReadTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -174,11 +243,16 @@ func (r *itemResource) Create(ctx context.Context, req resource.CreateRequest, r
 }
 
 func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readManagedItem[itemResourceModel](ctx, r.data, req, resp)
+	readManagedItem[itemResourceModel](ctx, r.data, itemGoneFromConfiguration, req, resp)
+	// A marker is for the plan that wrote it (see replacedItemKey); this
+	// also clears one an earlier version left in state.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, nil)...)
 }
 
 func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	updateManagedItem[itemResourceModel](ctx, r.data, req, resp)
+	// The framework copies the plan's private state into the new state.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, nil)...)
 }
 
 func (r *itemResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

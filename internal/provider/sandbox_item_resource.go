@@ -180,7 +180,7 @@ func (r *sandboxItemResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *sandboxItemResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readManagedItem[sandboxItemResourceModel](ctx, r.data, req, resp)
+	readManagedItem[sandboxItemResourceModel](ctx, r.data, sandboxItemGoneFromConfiguration, req, resp)
 }
 
 func (r *sandboxItemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	allowNonLoopback := fs.Bool("allow-non-loopback", false, "allow listening on addresses other than loopback, and answer Plaid's endpoints whatever Host a request names")
 	controlHosts := fs.String("control-host", "", "comma-separated host names the control API also answers to, beside loopback (for -allow-non-loopback)")
 	clientID := fs.String("client-id", "", "client_id to accept (default $PLAID_CLIENT_ID, else "+defaultClientID+")")
-	secret := fs.String("secret", "", "secret to accept (default $PLAID_SECRET, else "+defaultSecret+"); prefer the environment variable")
+	secret := fs.String("secret", "", "secret to accept (default $PLAID_SECRET, else the default secret docs/guides/emulator.md names; never printed); prefer the environment variable")
 	env := fs.String("env", "", "environment to emulate, sandbox or production (default $PLAID_ENV, else sandbox)")
 	seed := fs.Int("seed", 0, "Items to create at start; their item_id and access_token are printed as JSON lines")
 	fixtures := fs.String("fixtures", "", "JSON file of Items and institutions to start from, and to return to at each POST /emulator/reset")
@@ -123,11 +123,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer srv.Close()
-	// The secret is the caller's own test secret; show only whether it is
-	// the default, never its value.
-	secretNote := "from PLAID_SECRET or -secret"
+	// Never the secret: not even the default, which the guide names. A
+	// caller's own secret would otherwise land in CI logs, and a printed
+	// default teaches people to paste secrets into output.
+	secretNote := "from PLAID_SECRET or -secret (not shown)"
 	if *secret == defaultSecret {
-		secretNote = defaultSecret + " (default)"
+		secretNote = "the default (not shown; docs/guides/emulator.md names it)"
 	}
 	fmt.Fprintf(stdout, "plaid-emulator listening on %s\n  environment: %s\n  client_id:   %s\n  secret:      %s\n  control API: %s/emulator/\n", srv.URL, environment, *clientID, secretNote, srv.URL)
 	for range *seed {
