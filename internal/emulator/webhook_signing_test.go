@@ -66,7 +66,7 @@ func TestWebhooks_signedAsPlaidSigns(t *testing.T) {
 	if sig, err := base64.RawURLEncoding.DecodeString(parts[2]); err != nil || len(sig) != 64 {
 		t.Errorf("signature: %d bytes (%v), want the 64 of raw r||s", len(sig), err)
 	}
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.ES256})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		t.Fatalf("go-jose cannot parse it as ES256: %v", err)
 	}

@@ -31,7 +31,7 @@ func hostileBody() []byte {
 
 func BenchmarkDecodeError_hostile4MiBWith100kTokens(b *testing.B) {
 	registerFuzzSecrets()
-	registerTokens(b, benchTokens)
+	registerBenchTokens(b)
 	body := hostileBody()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
@@ -44,7 +44,7 @@ func BenchmarkDecodeError_hostile4MiBWith100kTokens(b *testing.B) {
 
 func BenchmarkShowServerText_4KiBWith100kTokens(b *testing.B) {
 	registerFuzzSecrets()
-	registerTokens(b, benchTokens)
+	registerBenchTokens(b)
 	text := strings.Repeat("access-s 0123456789 ", 205)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -54,7 +54,7 @@ func BenchmarkShowServerText_4KiBWith100kTokens(b *testing.B) {
 
 func BenchmarkLogMask_lineWith100kTokens(b *testing.B) {
 	registerFuzzSecrets()
-	registerTokens(b, benchTokens)
+	registerBenchTokens(b)
 	ctx := WithLogMasks(tflogtest.RootLogger(context.Background(), io.Discard))
 	line := "Plaid answered " + strings.Repeat("access-s 0123 ", 40)
 	b.ReportAllocs()
@@ -74,7 +74,7 @@ func BenchmarkRegistry_bytesPerToken(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		b.StartTimer()
-		registerTokens(b, benchTokens)
+		registerBenchTokens(b)
 		b.StopTimer()
 		runtime.GC()
 		runtime.ReadMemStats(&after)

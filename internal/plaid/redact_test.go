@@ -254,11 +254,11 @@ func TestNew_refusesAShortSecret(t *testing.T) {
 	}
 }
 
-// registerTokens registers n distinct UUID tokens, as a run over n Items
-// does.
-func registerTokens(tb testing.TB, n int) {
+// registerBenchTokens registers benchTokens distinct UUID tokens, as a run
+// over that many Items does.
+func registerBenchTokens(tb testing.TB) {
 	tb.Helper()
-	for i := range n {
+	for i := range benchTokens {
 		if err := registerToken(fmt.Sprintf("access-sandbox-%08x-%04x-4%03x-8%03x-%012x", i, i&0xffff, i&0xfff, (i>>12)&0xfff, i*7919)); err != nil {
 			tb.Fatal(err)
 		}

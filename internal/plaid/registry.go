@@ -102,7 +102,7 @@ func registerToken(token string) error {
 		return nil
 	}
 	id := token
-	if _, rest, ok := cutTokenPrefix(token); ok {
+	if rest, ok := tokenID(token); ok {
 		id = rest
 	}
 	if len(id) > maxRegisteredLength {
@@ -126,15 +126,15 @@ func registerToken(token string) error {
 	return nil
 }
 
-// cutTokenPrefix splits "access-sandbox-<id>" into its kind-environment
-// prefix and its id.
-func cutTokenPrefix(token string) (prefix, id string, ok bool) {
+// tokenID is the id of "access-sandbox-<id>", after its kind and
+// environment.
+func tokenID(token string) (id string, ok bool) {
 	kind, rest, ok1 := strings.Cut(token, "-")
 	env, id, ok2 := strings.Cut(rest, "-")
 	if !ok1 || !ok2 || id == "" || !tokenKinds[strings.ToLower(kind)] || !tokenEnvironments[strings.ToLower(env)] {
-		return "", "", false
+		return "", false
 	}
-	return kind + "-" + env + "-", id, true
+	return id, true
 }
 
 var (
@@ -290,8 +290,8 @@ func registerRequestTokens(body []byte) error {
 		return nil
 	}
 	var doc any
-	if json.Unmarshal(body, &doc) != nil {
-		return nil
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil //nolint:nilerr // the client's own body, which json.Marshal wrote: nothing to register
 	}
 	var found []string
 	var walk func(key string, v any)
@@ -330,8 +330,8 @@ func registerAnswerTokens(path string, body []byte) error {
 		return nil
 	}
 	var answer map[string]json.RawMessage
-	if json.Unmarshal(body, &answer) != nil {
-		return nil // not JSON: refused as such by the caller
+	if err := json.Unmarshal(body, &answer); err != nil {
+		return nil //nolint:nilerr // not JSON: the caller refuses the answer as such
 	}
 	for _, field := range fields {
 		var token string

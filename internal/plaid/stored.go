@@ -218,7 +218,7 @@ func HoldsSecret(s string, also ...string) bool {
 	}
 	flat := string(skeletonOf(asciiOf(norm.NFKD.String(s))).text)
 	for _, v := range also {
-		if _, id, ok := cutTokenPrefix(v); ok {
+		if id, ok := tokenID(v); ok {
 			v = id
 		}
 		if sk := string(skeletonOf(v).text); len(sk) >= MinSecretLength && strings.Contains(flat, sk) {
