@@ -173,6 +173,20 @@ func removalOfAdoptedItem(itemID string) diag.Diagnostic {
 			itemID, itemID, itemID))
 }
 
+// adoptionOfManagedItem refuses the create of a plaid_item whose token a
+// plaid_item of the same plan has just refreshed: the replacement of a
+// tainted resource (which would remove the Item, then fail to adopt it
+// again), or a second resource for one Item.
+func adoptionOfManagedItem(itemID string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Adopting an Item Terraform Already Manages",
+		fmt.Sprintf("This plan creates a plaid_item for the access token of Item %s, which a plaid_item of this configuration already manages: Terraform refreshed it a moment ago, through the same token. Nothing has been changed.\n\n"+
+			"Most likely that resource is tainted (terraform taint, or a provisioner that failed). Terraform replaces a tainted resource, and for an adopted Item the replacement removes Item %s at Plaid, for good (the bank connection ends and its owner must link the account again), then fails to adopt the token again. "+
+			"terraform state list -id=%s prints the address; undo the taint with terraform untaint '<address>'.\n\n"+
+			"If the key or address changed instead, add a moved block from the old address to the new one. If two resources name the same token, keep one. "+
+			"This check needs the refresh: a plan with -refresh=false cannot make it.",
+			itemID, itemID, itemID))
+}
+
 // tokenRefused explains why /item/get refused a token from the
 // configuration; attempted says what for (adopting, reading), and failure
 // is the summary of any other error.

@@ -93,6 +93,8 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if !resp.Diagnostics.HasError() && !token.IsUnknown() && !token.IsNull() {
 			if itemID := r.data.walk.planAdoption(token.ValueString()); itemID != "" {
 				resp.Diagnostics.Append(removalOfAdoptedItem(itemID))
+			} else if itemID := r.data.walk.refreshedItem(token.ValueString()); itemID != "" {
+				resp.Diagnostics.Append(adoptionOfManagedItem(itemID))
 			}
 		}
 		return
@@ -247,6 +249,13 @@ func (r *itemResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	// A marker is for the plan that wrote it (see replacedItemKey); this
 	// also clears one an earlier version left in state.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedItemKey, nil)...)
+	if resp.State.Raw.IsNull() || resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
+	var token, itemID types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("access_token"), &token)...)
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("item_id"), &itemID)...)
+	r.data.walk.noteRefreshed(token.ValueString(), itemID.ValueString())
 }
 
 func (r *itemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

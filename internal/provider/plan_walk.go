@@ -22,12 +22,16 @@ type planWalk struct {
 	// removing and adopting are keyed by tokenDigest, never by the token.
 	removing map[string]string // the item_id this walk plans to remove
 	adopting map[string]bool
+	// refreshed are the Items a plaid_item of this walk refreshed: a
+	// create planned for one of their tokens is the replacement of a
+	// tainted resource, or a second resource for the same Item.
+	refreshed map[string]string
 }
 
 func newPlanWalk() *planWalk {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	return &planWalk{id: hex.EncodeToString(b), removing: map[string]string{}, adopting: map[string]bool{}}
+	return &planWalk{id: hex.EncodeToString(b), removing: map[string]string{}, adopting: map[string]bool{}, refreshed: map[string]string{}}
 }
 
 // tokenDigest names a token without holding it: the walk's maps must not
@@ -63,4 +67,30 @@ func (w *planWalk) planAdoption(token string) (removedItemID string) {
 	defer w.mu.Unlock()
 	w.adopting[d] = true
 	return w.removing[d]
+}
+
+// noteRefreshed records that a plaid_item of this walk refreshed Item
+// itemID through token, and found it.
+func (w *planWalk) noteRefreshed(token, itemID string) {
+	if w == nil || token == "" {
+		return
+	}
+	d := tokenDigest(token)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.refreshed[d] = itemID
+}
+
+// refreshedItem is the item_id a plaid_item of this walk refreshed through
+// token, or "". Terraform refreshes an instance before it plans it, and
+// plans a tainted instance's replacement as a create with no prior or
+// private state: this is how that create can be told from a new one.
+func (w *planWalk) refreshedItem(token string) string {
+	if w == nil {
+		return ""
+	}
+	d := tokenDigest(token)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.refreshed[d]
 }
