@@ -368,7 +368,12 @@ func locationHost(location string, st *shownStats) string {
 	return "host " + st.show(u.Host)
 }
 
+// requestIDOf is the request_id of an answer, for the log line every
+// answer gets. A body larger than any Plaid error is not decoded for it.
 func requestIDOf(body []byte) string {
+	if len(body) > maxErrorBytes {
+		return ""
+	}
 	var probe struct {
 		RequestID string `json:"request_id"`
 	}

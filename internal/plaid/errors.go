@@ -131,6 +131,10 @@ func AsError(err error) (*Error, bool) {
 	return pe, ok
 }
 
+// maxErrorBytes bounds the error answers that are decoded: Plaid's error
+// objects are a few hundred bytes.
+const maxErrorBytes = 64 << 10
+
 // decodeError turns a non-2xx answer into *Error when it is a Plaid error
 // object, and into *UnexpectedResponseError otherwise, counting into st
 // what it keeps from being shown.
@@ -140,6 +144,10 @@ func decodeError(status int, contentType string, body []byte, st *shownStats) er
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return unexpected("the body is empty, not a Plaid error object")
+	}
+	if len(body) > maxErrorBytes {
+		// Cut first: a hostile answer of megabytes is not decoded at all.
+		return unexpected(fmt.Sprintf("the body is larger than any Plaid error object (more than %d bytes)", maxErrorBytes))
 	}
 	var pe Error
 	if err := json.Unmarshal(body, &pe); err != nil {
