@@ -53,6 +53,9 @@ func (d *itemDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	for name, desc := range itemDetailDescriptions {
 		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
+	for name, desc := range itemHealthDescriptions {
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
 	for name, desc := range itemProductDescriptions {
 		attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 	}
