@@ -19,8 +19,8 @@ import (
 // (ITEM_LOGIN_REQUIRED sends the user through Link's update mode) and when
 // its consent expires. The refresh reads it with the /item/get it makes
 // anyway, so on the resources it costs no request, and both are null for a
-// healthy Item without consent expiry, which costs about 60 bytes of state
-// per Item. Everything else /item/get tells is on the data source
+// healthy Item without consent expiry, which costs 77 bytes of state per
+// Item (of about 800; BENCHMARKS.md). Everything else /item/get tells is on the data source
 // (itemDetails).
 type itemHealth struct {
 	ErrorCode             types.String `tfsdk:"error_code"`
