@@ -28,12 +28,12 @@ type itemFields struct {
 }
 
 // itemDetails are the rest of what /item/get tells about an Item, shown by
-// the plaid_item data source only: nobody acts on them in a plan. Terraform writes the whole state file
-// again after every instance it changes, so each byte of an Item's state
-// costs a big run N times over: on the resources these fields were a
-// quarter of an Item's state and, with the product sets before them, what
-// kept a 500-Item destroy at 1.3 times time_static's (BENCHMARKS.md).
-// Nothing a resource does depends on them.
+// the plaid_item data source only: nobody acts on them in a plan. Terraform
+// writes the whole state file again after every instance it changes, so
+// each byte of an Item's state costs a big run N times over: on the
+// resources these fields were a quarter of an Item's state and, with the
+// product sets before them, what kept a 500-Item destroy at 1.3 times
+// time_static's (BENCHMARKS.md). Nothing a resource does depends on them.
 type itemDetails struct {
 	InstitutionID     types.String `tfsdk:"institution_id"`
 	InstitutionName   types.String `tfsdk:"institution_name"`
