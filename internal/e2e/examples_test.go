@@ -122,14 +122,22 @@ func declaresProvider(files map[string]string) bool {
 }
 
 // examples/terraform-test-module passes `terraform test` against the
-// emulator, and the test's teardown removes every Item it made.
+// emulator, its health check included (an Item signed out with
+// /sandbox/item/reset_login shows ITEM_LOGIN_REQUIRED in the next plan),
+// and the test's teardown removes every Item it made.
 func TestCLI_terraformTestModuleExample(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	srv := startEmulator(t)
 	ws := exampleWorkspace(ctx, t, "terraform-test-module", srv)
+	// The test's helper module is installed as `terraform init` would (the
+	// provider comes from the dev_overrides, which init refuses to look up;
+	// TestInstall_initFindsTheImpliedLocalMirror runs the real init).
+	if out, err := ws.Terraform(ctx, "get", "-no-color"); err != nil {
+		t.Fatalf("terraform get: %v\n%s", err, out)
+	}
 	out, err := ws.Terraform(ctx, "test", "-no-color")
-	if err != nil || !strings.Contains(out, "3 passed, 0 failed") {
+	if err != nil || !strings.Contains(out, "5 passed, 0 failed") {
 		t.Fatalf("terraform test: %v\n%s", err, out)
 	}
 	requireAllRemovedOnce(t, srv, 3)

@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,8 +25,8 @@ func startEmulator(t *testing.T) *emulator.Server {
 	return srv
 }
 
-// exampleWorkspace copies an example (and its tests/ folder) into a
-// workspace run against srv.
+// exampleWorkspace copies an example (and its tests/ folder, with the
+// helper modules in it) into a workspace run against srv.
 func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *emulator.Server) *clirun.Workspace {
 	t.Helper()
 	if _, err := exec.LookPath("terraform"); err != nil {
@@ -43,16 +45,7 @@ func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *em
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tests, err := os.ReadDir(filepath.Join(root, "examples", example, "tests")); err == nil {
-		_ = os.MkdirAll(filepath.Join(ws.Dir, "tests"), 0o700)
-		for _, f := range tests {
-			b, err := os.ReadFile(filepath.Join(root, "examples", example, "tests", f.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = os.WriteFile(filepath.Join(ws.Dir, "tests", f.Name()), b, 0o600)
-		}
-	}
+	copyTree(t, filepath.Join(root, "examples", example, "tests"), filepath.Join(ws.Dir, "tests"))
 	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
 	return ws
 }
@@ -93,4 +86,29 @@ func newWorkspace(ctx context.Context, t *testing.T, srv *emulator.Server, mainT
 	}
 	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
 	return ws
+}
+
+// copyTree copies the files under src, if it exists, to dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && path == src {
+			return filepath.SkipDir
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

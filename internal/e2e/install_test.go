@@ -123,22 +123,13 @@ func TestInstall_initFindsTheImpliedLocalMirror(t *testing.T) {
 		return
 	}
 	module := t.TempDir()
-	for _, rel := range []string{"main.tf", "tests/fixtures.tftest.hcl"} {
-		b, err := os.ReadFile(filepath.Join(root, "examples", "terraform-test-module", rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(module, rel)), 0o700)
-		if err := os.WriteFile(filepath.Join(module, rel), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyTree(t, filepath.Join(root, "examples", "terraform-test-module"), module)
 	srv := startEmulator(t)
 	env = append(env, "PLAID_BASE_URL="+srv.URL, "PLAID_CLIENT_ID="+srv.ClientID(), "PLAID_SECRET="+srv.Secret())
 	if out, err := run(module, cli, "init", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("init in examples/terraform-test-module: %v\n%s", err, out)
 	}
-	if out, err := run(module, cli, "test", "-no-color"); err != nil || !strings.Contains(out, "3 passed, 0 failed") {
+	if out, err := run(module, cli, "test", "-no-color"); err != nil || !strings.Contains(out, "5 passed, 0 failed") {
 		t.Fatalf("test in examples/terraform-test-module: %v\n%s", err, out)
 	}
 	requireAllRemovedOnce(t, srv, 3)

@@ -58,20 +58,22 @@ resource "plaid_item" "imported" {
   access_token = var.import_token
 }
 
-# The health check the docs show: the data source given each resource's token.
-data "plaid_item" "health" {
+# What the docs show: the health on the resources, the rest of the Item on
+# the data source given each resource's token.
+data "plaid_item" "details" {
   for_each     = plaid_item.adopted
   access_token = each.value.access_token
 }
 
 output "health" {
-  value = { for k, d in data.plaid_item.health : k => [d.error_code, d.institution_name] }
+  value = { for k, i in plaid_item.adopted : k => [i.error_code, i.consent_expiration_time, data.plaid_item.details[k].institution_name] }
 }
 `
 
 // The whole life of a configuration through the real terraform CLI under
-// TF_LOG=TRACE: adopt with for_each, read each Item's health with the
-// plaid_item data source given the resource's token (as the docs show),
+// TF_LOG=TRACE: adopt with for_each, read each Item's health on the
+// resources and its details with the plaid_item data source given the
+// resource's token (as the docs show),
 // import from an environment variable (import block, then `terraform
 // import`), an Item revoked behind Terraform's back, and `terraform destroy
 // -refresh=false`. Every log line and everything terraform printed must

@@ -28,6 +28,8 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 			Products      []string `json:"products"`
 			Webhook       string   `json:"webhook"`
 			Environment   string   `json:"environment"`
+			// ConsentExpirationTime is RFC 3339, or empty for none.
+			ConsentExpirationTime string `json:"consent_expiration_time"`
 		}
 		if !readJSON(w, r, &req) {
 			return
@@ -35,7 +37,7 @@ func (e *Emulator) registerControlAPI(mux *http.ServeMux) {
 		if req.Count == 0 {
 			req.Count = 1
 		}
-		opts := SeedOptions{InstitutionID: req.InstitutionID, Products: req.Products, Webhook: req.Webhook}
+		opts := SeedOptions{InstitutionID: req.InstitutionID, Products: req.Products, Webhook: req.Webhook, ConsentExpirationTime: req.ConsentExpirationTime}
 		err := e.validateSeed(req.Count, opts)
 		if err == nil && req.Environment != "" {
 			env, perr := plaid.ParseEnvironment(req.Environment)

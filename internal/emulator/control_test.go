@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -173,4 +174,30 @@ func TestEmulator_droppedConnection(t *testing.T) {
 func isListOf(v any, n int) bool {
 	list, ok := v.([]any)
 	return ok && len(list) == n
+}
+
+// An Item seeded with a consent expiry answers it in /item/get, as Plaid
+// does for some OAuth Items; one that is not a time is refused, naming the
+// field.
+func TestControlAPI_seedsConsentExpiry(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	status, out := h.control("POST", "/emulator/items", `{"consent_expiration_time":"2027-01-31T00:00:00Z"}`)
+	items, _ := out["items"].([]any)
+	if status != 201 || len(items) != 1 {
+		t.Fatalf("seed: %d %v", status, out)
+	}
+	seeded, _ := items[0].(map[string]any)
+	token, _ := seeded["access_token"].(string)
+	_, body := h.post("/item/get", `{"access_token":"`+token+`"}`)
+	if item, _ := body["item"].(map[string]any); item["consent_expiration_time"] != "2027-01-31T00:00:00Z" {
+		t.Errorf("consent_expiration_time in /item/get: %v", item["consent_expiration_time"])
+	}
+	plain := h.e.Seed(emulator.SeedOptions{})
+	_, body = h.post("/item/get", `{"access_token":"`+plain.AccessToken+`"}`)
+	if item, _ := body["item"].(map[string]any); item["consent_expiration_time"] != nil {
+		t.Errorf("an Item seeded without consent expiry answers %v", item["consent_expiration_time"])
+	}
+	if status, out := h.control("POST", "/emulator/items", `{"consent_expiration_time":"next week"}`); status != 400 || !strings.Contains(fmt.Sprint(out), "consent_expiration_time") {
+		t.Errorf("a consent expiry that is not a time: %d %v", status, out)
+	}
 }

@@ -89,9 +89,12 @@ type item struct {
 	available     []string
 	consented     []string
 	loginRequired bool
-	removed       bool
-	removedBy     string // "api" or "user"
-	removedWith   string // the endpoint that removed it, when removedBy is "api"
+	// consentExpires is the Item's consent_expiration_time (RFC 3339), as
+	// Plaid gives for some OAuth institutions; nil for most Items.
+	consentExpires *string
+	removed        bool
+	removedBy      string // "api" or "user"
+	removedWith    string // the endpoint that removed it, when removedBy is "api"
 	// removeCount counts the removal requests (/item/remove or
 	// /item/products/terminate) answered for this Item, the ITEM_NOT_FOUND
 	// answers after its removal included; of those, removeAnswersLost were
@@ -206,6 +209,9 @@ type SeedOptions struct {
 	InstitutionID string
 	Products      []string
 	Webhook       string
+	// ConsentExpirationTime (RFC 3339) is what /item/get answers as
+	// consent_expiration_time; empty for none, as for most Items.
+	ConsentExpirationTime string
 	// Environment of the token (default: the emulator's). Seeding a token of
 	// the other environment lets tests see INVALID_ACCESS_TOKEN.
 	Environment plaid.Environment
@@ -247,6 +253,10 @@ func (e *Emulator) seedLocked(o SeedOptions) SeededItem {
 	if o.Webhook != "" {
 		w := o.Webhook
 		it.webhook = &w
+	}
+	if o.ConsentExpirationTime != "" {
+		c := o.ConsentExpirationTime
+		it.consentExpires = &c
 	}
 	token := newToken("access", env)
 	e.issued.add("an access token the emulator issued", token)

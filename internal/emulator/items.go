@@ -79,7 +79,7 @@ func (e *Emulator) itemJSON(it *item) map[string]any {
 		"billed_products":         nonNil(it.billed),
 		"products":                nonNil(it.products),
 		"consented_products":      nonNil(it.consented),
-		"consent_expiration_time": nil,
+		"consent_expiration_time": it.consentExpires,
 		"update_type":             "background",
 		"auth_method":             nil,
 		"created_at":              it.createdAt.Format("2006-01-02T15:04:05Z"),

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
@@ -110,6 +111,11 @@ func validateItemLocked(institutions map[string]*Institution, o SeedOptions) err
 	}
 	if o.Webhook != "" && !validURL(o.Webhook) {
 		return &FieldError{"webhook", "must be an http or https URL"}
+	}
+	if o.ConsentExpirationTime != "" {
+		if _, err := time.Parse(time.RFC3339, o.ConsentExpirationTime); err != nil {
+			return &FieldError{"consent_expiration_time", "must be an RFC 3339 time such as 2027-01-31T00:00:00Z"}
+		}
 	}
 	return nil
 }

@@ -53,6 +53,9 @@ func (d *itemDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	for name, desc := range itemDetailDescriptions {
 		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	}
+	for name, desc := range itemHealthDescriptions {
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
 	for name, desc := range itemProductDescriptions {
 		attrs[name] = schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
 	}
@@ -74,8 +77,11 @@ func (d *itemDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads an Item by its access token with `/item/get`, without managing it: for Items adopted elsewhere, or to check an Item's health. " +
-			"An Item that no longer exists is an error here, as nothing can be read.",
+		MarkdownDescription: "Reads an Item by its access token with `/item/get`, without managing it: its institution, products and `status`, and its health as the resources show it. " +
+			"For Items this configuration manages, read the health on `plaid_item` and `plaid_sandbox_item` instead: their refresh reads it with no request of its own, and a gone Item leaves state there with a warning while the others still show. " +
+			"Here, an Item that no longer exists (revoked by its owner, or removed: `ITEM_NOT_FOUND`) fails the plan, naming the error, as nothing can be read; with `for_each` over many tokens, one gone Item stops the plan for all of them. " +
+			"Remove its token from the configuration, as the error says. " +
+			"There is deliberately no option to skip gone Items: the health of many Items, tolerating gone ones, is what the resources already give, and for Items another configuration manages, its outputs of their health (read with `terraform_remote_state`) have the same property, since its refresh drops gone Items.",
 		Attributes: attrs,
 	}
 }

@@ -73,13 +73,22 @@ func updateManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	planned := p.itemHealth
+	var read *plaid.Item // the freshest answer about the Item that apply got
 	if !p.AccessToken.Equal(s.AccessToken) {
-		resp.Diagnostics.Append(checkSameItem(ctx, data, p.AccessToken.ValueString(), &s.itemFields)...)
+		got, diags := checkSameItem(ctx, data, p.AccessToken.ValueString(), &s.itemFields)
+		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		read = got
 	}
-	resp.Diagnostics.Append(updateWebhookInPlace(ctx, data, p.AccessToken.ValueString(), &p.itemFields, &s.itemFields)...)
+	answer, diags := updateWebhookInPlace(ctx, data, p.AccessToken.ValueString(), &p.itemFields, &s.itemFields)
+	resp.Diagnostics.Append(diags...)
+	if answer != nil {
+		read = answer
+	}
+	p.itemHealth = planned.settled(read, s.itemHealth)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -126,11 +135,12 @@ func refreshItem(ctx context.Context, data *providerData, token, goneNext string
 
 // updateWebhookInPlace is Update's part for both resources: when the
 // planned webhook differs from state, change it at Plaid and take Plaid's
-// answer into plan.
-func updateWebhookInPlace(ctx context.Context, data *providerData, token string, plan, state *itemFields) diag.Diagnostics {
+// answer into plan. It returns that answer, or nil when it made no call.
+// The health it fills is settled by the caller (itemHealth.settled).
+func updateWebhookInPlace(ctx context.Context, data *providerData, token string, plan, state *itemFields) (*plaid.Item, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if plan.Webhook.Equal(state.Webhook) {
-		return diags
+		return nil, diags
 	}
 	it := state.currentItem()
 	changed, d := syncWebhook(ctx, data, token, plan.Webhook, it)
@@ -138,10 +148,10 @@ func updateWebhookInPlace(ctx context.Context, data *providerData, token string,
 	if !changed || diags.HasError() {
 		// No call: "" and null are the same to Plaid, and the plan
 		// already holds every other value from state.
-		return diags
+		return nil, diags
 	}
 	plan.fillKeepingClearedWebhook(it, plan.Webhook)
-	return diags
+	return it, diags
 }
 
 // syncWebhook makes the Item's webhook what the configuration says: null
@@ -226,12 +236,13 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 
 // checkSameItem is apply's check of a token changed in place: it must
 // belong to the Item in state. Anything else is refused, and nothing is
-// removed: the plan may have been made before the token was known.
-func checkSameItem(ctx context.Context, data *providerData, token string, state *itemFields) diag.Diagnostics {
+// removed: the plan may have been made before the token was known. It
+// returns what /item/get said of the Item.
+func checkSameItem(ctx context.Context, data *providerData, token string, state *itemFields) (*plaid.Item, diag.Diagnostics) {
 	itemID := state.ItemID.ValueString()
 	got, err := data.client.GetItem(ctx, token)
 	if err != nil {
-		return tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, data)
+		return nil, tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, data)
 	}
 	var diags diag.Diagnostics
 	if got.Item.ItemID != itemID {
@@ -240,5 +251,5 @@ func checkSameItem(ctx context.Context, data *providerData, token string, state 
 				"Put Item %s's current token in the configuration; or, to manage Item %s instead, plan again now that the token is known: the plan then shows the replacement, which removes Item %s at Plaid.",
 				got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID))
 	}
-	return diags
+	return &got.Item, diags
 }

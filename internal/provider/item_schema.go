@@ -19,34 +19,33 @@ import (
 // acts on them.
 
 // itemFields are what every resource and data source showing an Item
-// records of it: its identity, and its webhook, which the resources can
-// change in place.
+// records of it: its identity, its webhook, which the resources can change
+// in place, and its health.
 type itemFields struct {
 	ItemID  types.String `tfsdk:"item_id"`
 	Webhook types.String `tfsdk:"webhook"`
+	itemHealth
 }
 
 // itemDetails are the rest of what /item/get tells about an Item, shown by
-// the plaid_item data source only. Terraform writes the whole state file
-// again after every instance it changes, so each byte of an Item's state
-// costs a big run N times over: on the resources these fields were a
-// quarter of an Item's state and, with the product sets before them, what
-// kept a 500-Item destroy at 1.3 times time_static's (BENCHMARKS.md).
-// Nothing a resource does depends on them.
+// the plaid_item data source only: nobody acts on them in a plan. Terraform
+// writes the whole state file again after every instance it changes, so
+// each byte of an Item's state costs a big run N times over: on the
+// resources these fields were a quarter of an Item's state and, with the
+// product sets before them, what kept a 500-Item destroy at 1.3 times
+// time_static's (BENCHMARKS.md). Nothing a resource does depends on them.
 type itemDetails struct {
-	InstitutionID         types.String `tfsdk:"institution_id"`
-	InstitutionName       types.String `tfsdk:"institution_name"`
-	ConsentExpirationTime types.String `tfsdk:"consent_expiration_time"`
-	UpdateType            types.String `tfsdk:"update_type"`
-	ErrorCode             types.String `tfsdk:"error_code"`
-	Products              types.Set    `tfsdk:"products"`
-	BilledProducts        types.Set    `tfsdk:"billed_products"`
-	AvailableProducts     types.Set    `tfsdk:"available_products"`
-	ConsentedProducts     types.Set    `tfsdk:"consented_products"`
+	InstitutionID     types.String `tfsdk:"institution_id"`
+	InstitutionName   types.String `tfsdk:"institution_name"`
+	UpdateType        types.String `tfsdk:"update_type"`
+	Products          types.Set    `tfsdk:"products"`
+	BilledProducts    types.Set    `tfsdk:"billed_products"`
+	AvailableProducts types.Set    `tfsdk:"available_products"`
+	ConsentedProducts types.Set    `tfsdk:"consented_products"`
 }
 
 // detailsOnTheDataSource ends both Item resources' descriptions.
-const detailsOnTheDataSource = "The resource keeps what it manages; what Plaid says of the Item (institution, health as `error_code`, products, consent) is on the [`plaid_item` data source](../data-sources/item.md), given the same `access_token`."
+const detailsOnTheDataSource = "The resource keeps what it manages and the Item's health (`error_code`, `consent_expiration_time`), read by the refresh it makes anyway; the rest of what Plaid says of the Item (institution, products, status) is on the [`plaid_item` data source](../data-sources/item.md), given the same `access_token`."
 
 // itemFieldDescriptions document itemFields once for every schema.
 var itemFieldDescriptions = map[string]string{
@@ -56,11 +55,9 @@ var itemFieldDescriptions = map[string]string{
 
 // itemDetailDescriptions document itemDetails' strings.
 var itemDetailDescriptions = map[string]string{
-	"institution_id":          "The institution the Item is connected to, such as `" + plaid.DefaultSandboxInstitutionID + "`. Null for Items created without an institution connection.",
-	"institution_name":        "The name of the institution, such as `First Platypus Bank`.",
-	"consent_expiration_time": "When the Item's consent expires (RFC 3339), or null when it does not.",
-	"update_type":             "`background` when Plaid can refresh the Item on its own, `user_present_required` when the user must be present.",
-	"error_code":              "The Item's own error, such as `ITEM_LOGIN_REQUIRED` when the user must log in again through Link update mode; null when the Item is healthy. An Item in error still exists, and a `plaid_item` or `plaid_sandbox_item` managing it still removes it on destroy.",
+	"institution_id":   "The institution the Item is connected to, such as `" + plaid.DefaultSandboxInstitutionID + "`. Null for Items created without an institution connection.",
+	"institution_name": "The name of the institution, such as `First Platypus Bank`.",
+	"update_type":      "`background` when Plaid can refresh the Item on its own, `user_present_required` when the user must be present.",
 }
 
 // itemProductDescriptions document itemDetails' product sets.
@@ -103,6 +100,10 @@ func managedItemAttributes() map[string]schema.Attribute {
 		attrs[name] = a
 	}
 	attrs["webhook"] = webhookAttribute()
+	for name, desc := range itemHealthDescriptions {
+		attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: desc + " " + healthOnTheResource,
+			PlanModifiers: []planmodifier.String{healthFromStateUnlessRead{}}}
+	}
 	attrs["id"] = schema.StringAttribute{
 		Computed:            true,
 		MarkdownDescription: "The Item's `item_id`. Never the access token.",
@@ -129,18 +130,14 @@ func webhookAttribute() schema.StringAttribute {
 func (f *itemFields) fill(it *plaid.Item) {
 	f.ItemID = types.StringValue(it.ItemID)
 	f.Webhook = types.StringPointerValue(it.Webhook)
+	f.itemHealth.fill(it)
 }
 
 // fill sets the details from Plaid's answer.
 func (f *itemDetails) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics {
 	f.InstitutionID = types.StringPointerValue(it.InstitutionID)
 	f.InstitutionName = types.StringPointerValue(it.InstitutionName)
-	f.ConsentExpirationTime = types.StringPointerValue(it.ConsentExpirationTime)
 	f.UpdateType = types.StringValue(it.UpdateType)
-	f.ErrorCode = types.StringNull()
-	if it.Error != nil && it.Error.ErrorCode != "" {
-		f.ErrorCode = types.StringValue(it.Error.ErrorCode)
-	}
 	var diags diag.Diagnostics
 	set := func(values []string) types.Set {
 		if values == nil {
@@ -158,12 +155,16 @@ func (f *itemDetails) fill(ctx context.Context, it *plaid.Item) diag.Diagnostics
 }
 
 // fillWithoutReading gives every field a known value without reading the
-// Item, for a sandbox Item just created: a webhook left out is null.
+// Item, for a sandbox Item just created: a webhook left out is null, and
+// the Item is healthy, as Link only hands out Items it could connect (the
+// refresh that follows reads the Item like any other).
 func (f *itemFields) fillWithoutReading(itemID string) {
 	f.ItemID = types.StringValue(itemID)
 	if f.Webhook.IsUnknown() {
 		f.Webhook = types.StringNull()
 	}
+	f.ErrorCode = types.StringNull()
+	f.ConsentExpirationTime = types.StringNull()
 }
 
 // fillKeepingClearedWebhook sets fields from Plaid's answer. A webhook

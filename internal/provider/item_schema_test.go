@@ -10,10 +10,12 @@ import (
 )
 
 // movedToDataSource are the attributes that earlier versions kept on both
-// resources and that only the plaid_item data source shows now.
+// resources and that only the plaid_item data source shows now. The
+// health (error_code, consent_expiration_time) left with them and came
+// back.
 var movedToDataSource = []string{
 	"products", "billed_products", "available_products", "consented_products",
-	"institution_name", "consent_expiration_time", "update_type", "error_code",
+	"institution_name", "update_type",
 }
 
 // State written before those attributes left the resources must still load:
@@ -54,6 +56,11 @@ func TestItemState_fromEarlierVersionsLoads(t *testing.T) {
 			var attrs map[string]tftypes.Value
 			if err := v.As(&attrs); err != nil {
 				t.Fatal(err)
+			}
+			for _, health := range []string{"error_code", "consent_expiration_time"} {
+				if !attrs[health].IsKnown() || !attrs[health].IsNull() {
+					t.Errorf("%s = %v, want the stored null", health, attrs[health])
+				}
 			}
 			var itemID, reason string
 			if err := attrs["item_id"].As(&itemID); err != nil || itemID != "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6" {

@@ -44,8 +44,38 @@ run "sets_the_webhook_in_place" {
   }
 
   assert {
-    condition     = alltrue([for i in data.plaid_item.this : i.error_code == null])
+    condition     = alltrue([for code in output.item_errors : code == null])
     error_message = "fresh sandbox Items are healthy"
+  }
+}
+
+# /sandbox/item/reset_login, through a helper module, signs the first Item
+# out, as its bank would.
+run "signs_out_the_first_item" {
+  command = apply
+
+  module {
+    source = "./tests/reset-login"
+  }
+
+  variables {
+    access_token = run.sets_the_webhook_in_place.access_tokens[0]
+  }
+}
+
+# The next plan shows it: the refresh reads each Item's health, with no
+# request beyond that refresh, and the Item in error fails nothing.
+run "shows_the_item_needing_login" {
+  command = plan
+
+  variables {
+    item_count = 3
+    webhook    = "https://hooks.example.com/plaid"
+  }
+
+  assert {
+    condition     = output.item_errors[0] == "ITEM_LOGIN_REQUIRED" && output.item_errors[1] == null && output.item_errors[2] == null
+    error_message = "the first Item needs login, the others are healthy"
   }
 }
 
