@@ -73,10 +73,10 @@ func (c *storedField) timestamp(field, value string) {
 	}
 }
 
-// secretFree refuses a value that holds a registered value or a token,
-// however it is spelled.
+// secretFree refuses a value that holds a registered value or an issued
+// token, however it is spelled.
 func (c *storedField) secretFree(field, value string) {
-	if holdsSecret(value) {
+	if HoldsIssuedToken(value) {
 		c.fail(field, "carries a token or the secret")
 	}
 }
@@ -115,12 +115,51 @@ func storedTextProblem(s string) string {
 // compatibility letters (fullwidth, say). It refuses rather than shows, so
 // unlike ShowServerText it may decode: what it misses is refused by no one,
 // but what it finds is never rewritten either.
-func holdsSecret(s string) bool {
+func holdsSecret(s string) bool { return holdsSecretShaped(s, tokenShape.MatchString) }
+
+// HoldsIssuedToken is holdsSecret with the stricter shape of a token Plaid
+// issues (holdsIssuedTokenShape) in place of tokenShape. It is the test of
+// what Terraform stores (a webhook, say), where a word that merely begins
+// like a token must pass, so that the provider's plan-time check of a
+// configured webhook refuses exactly what an answer would be refused for.
+func HoldsIssuedToken(s string) bool { return holdsSecretShaped(s, holdsIssuedTokenShape) }
+
+// minIssuedTokenID and minIssuedTokenGroup describe the id of a token
+// Plaid issues: a UUID, 32 hex digits in groups of 8, 4, 4, 4 and 12.
+const (
+	minIssuedTokenID    = 20
+	minIssuedTokenGroup = 8
+)
+
+// holdsIssuedTokenShape reports a tokenShape match whose id could be one
+// Plaid issued: at least minIssuedTokenID letters and digits, with a
+// hyphen-separated group of at least minIssuedTokenGroup holding a digit.
+// A webhook path such as user-production-v2 or link-sandbox-webhook-1
+// matches tokenShape (hidden where it is shown, which costs nothing) but
+// not this, so it is stored as sent rather than failing every refresh.
+func holdsIssuedTokenShape(s string) bool {
+	for _, m := range tokenShape.FindAllStringSubmatchIndex(s, -1) {
+		id := s[m[6]:m[7]]
+		if len(skeletonOf(id).text) < minIssuedTokenID {
+			continue
+		}
+		for _, group := range strings.Split(id, "-") {
+			if len(group) >= minIssuedTokenGroup && strings.ContainsAny(group, "0123456789") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsSecretShaped is holdsSecret with tokenIn as the test of a token's
+// shape.
+func holdsSecretShaped(s string, tokenIn func(string) bool) bool {
 	for range 16 {
-		if holdsKnown(s) || tokenShape.MatchString(s) {
+		if holdsKnown(s) || tokenIn(s) {
 			return true
 		}
-		if flat := asciiOf(norm.NFKD.String(s)); flat != s && (holdsKnown(flat) || tokenShape.MatchString(flat)) {
+		if flat := asciiOf(norm.NFKD.String(s)); flat != s && (holdsKnown(flat) || tokenIn(flat)) {
 			return true
 		}
 		decoded := decodeOnce(s)

@@ -25,7 +25,7 @@ import (
 // produced inconsistent result", Terraform tainted the resource, and the
 // next apply removed the Item at Plaid.
 
-const tokenLikeWebhook = "https://hooks.example.com/plaid/user-production-events"
+const tokenLikeWebhook = "https://hooks.example.com/plaid/user-production-events-v2"
 
 func TestAccItem_webhookThatLooksLikeATokenPrefixIsStoredAsIs(t *testing.T) {
 	tg := acctest.NewTarget(t)

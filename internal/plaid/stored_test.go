@@ -1,0 +1,54 @@
+package plaid
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// getItemAnswering is GetItem against a server whose /item/get answers item.
+func getItemAnswering(t *testing.T, item map[string]any) (*ItemResponse, error) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		body, _ := json.Marshal(map[string]any{"item": item, "request_id": "r"})
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	return newHostileClient(t, srv.URL, 0).GetItem(context.Background(), hostileToken)
+}
+
+// A webhook whose path only begins like a token (a kind, an environment
+// and a short word with a digit) is a user's URL, not a token: refusing it
+// would fail every refresh of the Item, and an adoption after Plaid had
+// already been told the webhook. It is stored as sent; one that holds an
+// issued token, registered or not, is still refused.
+func TestGetItem_storesWebhooksThatOnlyLookLikeATokenPrefix(t *testing.T) {
+	for _, webhook := range []string{
+		"https://hooks.example.com/plaid/link-sandbox-webhook-1",
+		"https://hooks.example.com/plaid/user-production-v2",
+		"https://hooks.example.com/access-development-2024/events",
+		"https://hooks.example.com/plaid/public-sandbox-42?retry=3",
+	} {
+		got, err := getItemAnswering(t, map[string]any{"item_id": "abc123", "webhook": webhook})
+		if err != nil {
+			t.Errorf("webhook %q refused: %v", webhook, err)
+			continue
+		}
+		if *got.Item.Webhook != webhook {
+			t.Errorf("webhook %q stored as %q", webhook, *got.Item.Webhook)
+		}
+	}
+	for name, webhook := range map[string]string{
+		"an unregistered token": "https://hooks.example.com/access-production-1d2c3b4a-5f6e-4a7b-9c8d-0e1f2a3b4c5d",
+		"the token sent":        "https://hooks.example.com/x?t=" + hostileToken,
+		"its id upper-cased":    "https://hooks.example.com/" + strings.ToUpper(strings.TrimPrefix(hostileToken, "access-sandbox-")),
+	} {
+		if _, err := getItemAnswering(t, map[string]any{"item_id": "abc123", "webhook": webhook}); err == nil || !strings.Contains(err.Error(), "item.webhook") {
+			t.Errorf("a webhook holding %s: err = %v, want it refused naming item.webhook", name, err)
+		}
+	}
+}
