@@ -22,6 +22,11 @@ import (
 // name): Plaid's are far shorter.
 const maxStoredText = 2048
 
+// maxStoredList bounds a list of values (products, country codes): Plaid
+// has a few dozen products. A longer list is refused before its values are
+// checked, so that an answer of megabytes costs no more than a short one.
+const maxStoredList = 100
+
 var (
 	// itemIDShape: Plaid's item_ids are 37 letters and digits.
 	itemIDShape = regexp.MustCompile(`^[A-Za-z0-9]{1,128}$`)
@@ -54,6 +59,18 @@ func (c *storedField) shaped(field, value string, shape *regexp.Regexp, want str
 		return
 	}
 	c.secretFree(field, value)
+}
+
+// list checks each value of a list with a strict shape, refusing the list
+// whole when it is longer than any Plaid sends.
+func (c *storedField) list(field string, values []string, shape *regexp.Regexp, want string) {
+	if len(values) > maxStoredList {
+		c.fail(field, "is longer than any Plaid sends")
+		return
+	}
+	for _, v := range values {
+		c.shaped(field, v, shape, want)
+	}
 }
 
 // text checks a free-text value: bounded, without characters that could

@@ -52,3 +52,22 @@ func TestGetItem_storesWebhooksThatOnlyLookLikeATokenPrefix(t *testing.T) {
 		}
 	}
 }
+
+// A list Plaid keeps short (products, country codes) is refused when it is
+// longer than any Plaid sends, before its values are checked: an answer of
+// megabytes of product names would otherwise be checked, and stored, value
+// by value, each check costing one search per registered length, with no
+// way for Ctrl-C to stop it.
+func TestGetItem_refusesAListLongerThanPlaidSends(t *testing.T) {
+	products := make([]string, 50_000)
+	for i := range products {
+		products[i] = "transactions"
+	}
+	_, err := getItemAnswering(t, map[string]any{"item_id": "abc123", "products": products})
+	if err == nil || !strings.Contains(err.Error(), "item.products") {
+		t.Errorf("err = %v, want the answer refused naming item.products", err)
+	}
+	if _, err := getItemAnswering(t, map[string]any{"item_id": "abc123", "products": products[:maxStoredList]}); err != nil {
+		t.Errorf("a list of %d products refused: %v", maxStoredList, err)
+	}
+}
