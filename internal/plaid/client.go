@@ -81,6 +81,13 @@ func New(cfg Config) (*Client, error) {
 		// Never the value: only how long it is.
 		return nil, fmt.Errorf("plaid: the secret has %d characters; Plaid's have 30, and one shorter than %d could not be kept out of the provider's output", n, MinSecretLength)
 	}
+	// The registry finds a secret by its letters and digits (registry.go):
+	// one with fewer than MinSecretLength of them, or more than it keeps,
+	// would not be registered at all, and would show wherever a server
+	// echoed it.
+	if n := len(skeletonOf(cfg.Secret).text); n < MinSecretLength || n > maxRegisteredLength {
+		return nil, fmt.Errorf("plaid: the secret has %d letters and digits; Plaid's have 30, and one with fewer than %d or more than %d could not be kept out of the provider's output", n, MinSecretLength, maxRegisteredLength)
+	}
 	RegisterSecret(cfg.Secret)
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.RequestTimeout <= 0 {

@@ -254,6 +254,24 @@ func TestNew_refusesAShortSecret(t *testing.T) {
 	}
 }
 
+// A secret long enough but with fewer than MinSecretLength letters and
+// digits, or more than the registry keeps, would not be registered and
+// would show wherever a server echoed it: the client refuses it too.
+func TestNew_refusesASecretTheRegistryCannotKeep(t *testing.T) {
+	for name, secret := range map[string]string{"mostly punctuation": "a-b-c-d-e-f-g", "too long": strings.Repeat("0123456789abcdef", 17)} {
+		c, err := New(Config{BaseURL: "http://127.0.0.1:9", ClientID: "cid", Secret: secret})
+		if err == nil {
+			if got := ShowServerText("echo " + secret); strings.Contains(got, secret) {
+				t.Errorf("%s: accepted, and an echo of it shows: %q", name, got)
+			} else {
+				t.Errorf("%s: accepted (%v)", name, c)
+			}
+		} else if strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error shows it: %v", name, err)
+		}
+	}
+}
+
 // registerTokens registers n distinct UUID tokens, as a run over n Items
 // does.
 func registerTokens(tb testing.TB, n int) {
