@@ -84,9 +84,6 @@ func RegisterSecret(values ...string) {
 	}
 }
 
-// remember registers configured secrets; see RegisterSecret.
-func remember(values ...string) { RegisterSecret(values...) }
-
 // registerToken registers a token the client sends or receives: the part
 // after its kind and environment (which Redact's token shape does not need
 // to find it whole) and each long piece of that part.

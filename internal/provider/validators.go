@@ -180,7 +180,7 @@ func countDigits(s string) int {
 // something shaped like a Plaid token: Plaid would store it with the
 // Item's history, and Terraform shows the note in plans. The provider's
 // own secret and tokens are checked once the provider is configured
-// (checkNoteHoldsNoSecret).
+// (checkRemovalNote).
 func validNoCredential() validator.String {
 	return stringCheck{
 		description: "must not contain a Plaid token or secret",
