@@ -134,12 +134,14 @@ func storedTextProblem(s string) string {
 // but what it finds is never rewritten either.
 func holdsSecret(s string) bool { return holdsSecretShaped(s, tokenShape.MatchString) }
 
-// HoldsIssuedToken is holdsSecret with the stricter shape of a token Plaid
+// HoldsIssuedToken is HoldsSecret with the stricter shape of a token Plaid
 // issues (holdsIssuedTokenShape) in place of tokenShape. It is the test of
 // what Terraform stores (a webhook, say), where a word that merely begins
 // like a token must pass, so that the provider's plan-time check of a
 // configured webhook refuses exactly what an answer would be refused for.
-func HoldsIssuedToken(s string) bool { return holdsSecretShaped(s, holdsIssuedTokenShape) }
+func HoldsIssuedToken(s string, also ...string) bool {
+	return holdsSecretShaped(s, holdsIssuedTokenShape) || holdsOneOf(s, also)
+}
 
 // minIssuedTokenID and minIssuedTokenGroup describe the id of a token
 // Plaid issues: a UUID, 32 hex digits in groups of 8, 4, 4, 4 and 12.
@@ -269,11 +271,17 @@ func escapeAt(s string) (rune, int) {
 // any spelling holdsSecret finds. It is for configuration that Terraform
 // would show or send on (a removal note), checked at plan time.
 func HoldsSecret(s string, also ...string) bool {
-	if holdsSecret(s) {
-		return true
+	return holdsSecret(s) || holdsOneOf(s, also)
+}
+
+// holdsOneOf reports whether s holds the letters and digits of one of
+// values (a token's id alone will do), however s splits or spells them.
+func holdsOneOf(s string, values []string) bool {
+	if len(values) == 0 {
+		return false
 	}
 	flat := string(skeletonOf(asciiOf(norm.NFKD.String(s))).text)
-	for _, v := range also {
+	for _, v := range values {
 		if _, id, ok := cutTokenPrefix(v); ok {
 			v = id
 		}

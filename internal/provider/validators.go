@@ -127,9 +127,7 @@ func validWebhookURL() validator.String {
 			case plaid.HoldsIssuedToken(s):
 				// The answer that echoes it would be refused (stored.go),
 				// after Plaid had taken it: refused here instead.
-				resp.Diagnostics.AddAttributeError(req.Path, "Webhook URL Holds a Plaid Token",
-					"The webhook URL holds a Plaid access token, another token or the provider's secret. Terraform would show it in every plan and store it in state, and Plaid would keep it, so it is refused. "+
-						"Authenticate webhooks by verifying Plaid's signature (the Plaid-Verification header) instead.")
+				resp.Diagnostics.AddAttributeError(req.Path, "Webhook URL Holds a Plaid Token", webhookHoldsACredential)
 			}
 		},
 	}
@@ -191,6 +189,11 @@ func validNoCredential() validator.String {
 		},
 	}
 }
+
+// webhookHoldsACredential is the detail of a webhook refused for holding a
+// token or the secret. It never repeats the URL.
+const webhookHoldsACredential = "The webhook URL holds a Plaid access token, another token or the provider's secret. Terraform would show it in every plan and store it in state, and Plaid would keep it, so it is refused. " +
+	"Authenticate webhooks by verifying Plaid's signature (the Plaid-Verification header) instead."
 
 // noteHoldsACredential is the detail of a removal note refused for holding
 // a token or the secret. It never repeats the note.
