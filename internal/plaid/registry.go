@@ -275,7 +275,10 @@ func base64Needles(v string) []string {
 // a token, a secret or a password ("access_token", "public_token",
 // "override_password", ...) in a request body. The body is the client's
 // own, so reading every key is safe, and an endpoint added later is
-// covered without anyone remembering to.
+// covered without anyone remembering to. A secret or a password is
+// configuration, not a token: it is registered as the client secret is,
+// neither counted against MaxRegisteredTokens nor refused for its length
+// (the sandbox's user_custom takes a JSON document as its password).
 func registerRequestTokens(body []byte) error {
 	if !bytes.Contains(body, []byte("token")) && !bytes.Contains(body, []byte("secret")) && !bytes.Contains(body, []byte("password")) {
 		return nil
@@ -284,7 +287,7 @@ func registerRequestTokens(body []byte) error {
 	if json.Unmarshal(body, &doc) != nil {
 		return nil
 	}
-	var found []string
+	var found, configured []string
 	var walk func(key string, v any)
 	walk = func(key string, v any) {
 		switch v := v.(type) {
@@ -297,12 +300,16 @@ func registerRequestTokens(body []byte) error {
 				walk(key, child)
 			}
 		case string:
-			if k := strings.ToLower(key); strings.HasSuffix(k, "token") || strings.HasSuffix(k, "secret") || strings.HasSuffix(k, "password") {
+			switch k := strings.ToLower(key); {
+			case strings.HasSuffix(k, "token"):
 				found = append(found, v)
+			case strings.HasSuffix(k, "secret") || strings.HasSuffix(k, "password"):
+				configured = append(configured, v)
 			}
 		}
 	}
 	walk("", doc)
+	RegisterSecret(configured...)
 	for _, v := range found {
 		if err := registerToken(v); err != nil {
 			return err

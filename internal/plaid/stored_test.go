@@ -71,3 +71,32 @@ func TestGetItem_refusesAListLongerThanPlaidSends(t *testing.T) {
 		t.Errorf("a list of %d products refused: %v", maxStoredList, err)
 	}
 }
+
+// Plaid's sandbox user_custom takes a JSON description of its accounts as
+// its password, hundreds of characters long: the request is sent. A
+// password is configuration, not a token a server sent: it neither fails
+// for its length nor counts against MaxRegisteredTokens.
+func TestCreateSandboxPublicToken_sendsALongCustomUserPassword(t *testing.T) {
+	password := `{"override_accounts":[{"type":"depository","subtype":"checking","starting_balance":10000,"meta":{"name":"Custom Checking 4821"},` +
+		`"transactions":[{"date_transacted":"2026-11-01","date_posted":"2026-11-02","amount":12.5,"description":"coffee shop purchase","currency":"USD"}]}]}`
+	var sent SandboxPublicTokenRequest
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewDecoder(r.Body).Decode(&sent)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"public_token":"public-sandbox-3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f","request_id":"r"}`))
+	}))
+	defer srv.Close()
+	before := known.tokens
+	_, err := newHostileClient(t, srv.URL, 0).CreateSandboxPublicToken(context.Background(), SandboxPublicTokenRequest{
+		InstitutionID: "ins_109508", InitialProducts: []string{"transactions"},
+		Options: &SandboxPublicTokenOptions{OverrideUsername: "user_custom", OverridePassword: password}})
+	if err != nil {
+		t.Fatalf("not sent: %v", err)
+	}
+	if sent.Options == nil || sent.Options.OverridePassword != password {
+		t.Errorf("the password was not sent as given")
+	}
+	if n := known.tokens - before; n != 1 {
+		t.Errorf("%d values counted against MaxRegisteredTokens, want 1 (the public token)", n)
+	}
+}
