@@ -151,18 +151,25 @@ const (
 )
 
 // holdsIssuedTokenShape reports a tokenShape match whose id could be one
-// Plaid issued: at least minIssuedTokenID letters and digits, with a
-// hyphen-separated group of at least minIssuedTokenGroup holding a digit.
-// A webhook path such as user-production-v2 or link-sandbox-webhook-1
-// matches tokenShape (hidden where it is shown, which costs nothing) but
-// not this, so it is stored as sent rather than failing every refresh.
+// Plaid issued: at least minIssuedTokenID letters and digits, with a group
+// of at least minIssuedTokenGroup holding a digit. The id runs on through
+// the characters a URL path keeps in a word (-_.~+), so that a token whose
+// hyphens were swapped for underscores still counts. A webhook path such
+// as user-production-v2 or link-sandbox-webhook-1 matches tokenShape
+// (hidden where it is shown, which costs nothing) but not this, so it is
+// stored as sent rather than failing every refresh.
 func holdsIssuedTokenShape(s string) bool {
 	for _, m := range tokenShape.FindAllStringSubmatchIndex(s, -1) {
-		id := s[m[6]:m[7]]
+		end := m[7]
+		for end < len(s) && (isAlnum(s[end]) || strings.IndexByte("-_.~+", s[end]) >= 0) {
+			end++
+		}
+		id := s[m[6]:end]
 		if len(skeletonOf(id).text) < minIssuedTokenID {
 			continue
 		}
-		for _, group := range strings.Split(id, "-") {
+		groups := strings.FieldsFunc(id, func(r rune) bool { return r > 0x7f || !isAlnum(byte(r)) })
+		for _, group := range groups {
 			if len(group) >= minIssuedTokenGroup && strings.ContainsAny(group, "0123456789") {
 				return true
 			}

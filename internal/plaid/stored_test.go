@@ -32,6 +32,7 @@ func TestGetItem_storesWebhooksThatOnlyLookLikeATokenPrefix(t *testing.T) {
 		"https://hooks.example.com/plaid/user-production-v2",
 		"https://hooks.example.com/access-development-2024/events",
 		"https://hooks.example.com/plaid/public-sandbox-42?retry=3",
+		"https://hooks.example.com/plaid/user-production-events-2024-v2-and-more-words-here.json",
 	} {
 		got, err := getItemAnswering(t, map[string]any{"item_id": "abc123", "webhook": webhook})
 		if err != nil {
@@ -43,9 +44,10 @@ func TestGetItem_storesWebhooksThatOnlyLookLikeATokenPrefix(t *testing.T) {
 		}
 	}
 	for name, webhook := range map[string]string{
-		"an unregistered token": "https://hooks.example.com/access-production-1d2c3b4a-5f6e-4a7b-9c8d-0e1f2a3b4c5d",
-		"the token sent":        "https://hooks.example.com/x?t=" + hostileToken,
-		"its id upper-cased":    "https://hooks.example.com/" + strings.ToUpper(strings.TrimPrefix(hostileToken, "access-sandbox-")),
+		"an unregistered token":                  "https://hooks.example.com/access-production-1d2c3b4a-5f6e-4a7b-9c8d-0e1f2a3b4c5d",
+		"the token sent":                         "https://hooks.example.com/x?t=" + hostileToken,
+		"its id upper-cased":                     "https://hooks.example.com/" + strings.ToUpper(strings.TrimPrefix(hostileToken, "access-sandbox-")),
+		"an unregistered token with underscores": "https://hooks.example.com/access-production-1d2c3b4a_5f6e_4a7b_9c8d_0e1f2a3b4c5d",
 	} {
 		if _, err := getItemAnswering(t, map[string]any{"item_id": "abc123", "webhook": webhook}); err == nil || !strings.Contains(err.Error(), "item.webhook") {
 			t.Errorf("a webhook holding %s: err = %v, want it refused naming item.webhook", name, err)
