@@ -276,9 +276,10 @@ func base64Needles(v string) []string {
 // "override_password", ...) in a request body. The body is the client's
 // own, so reading every key is safe, and an endpoint added later is
 // covered without anyone remembering to. A secret or a password is
-// configuration, not a token: it is registered as the client secret is,
+// configuration, not a token: its skeleton is registered, but it is
 // neither counted against MaxRegisteredTokens nor refused for its length
-// (the sandbox's user_custom takes a JSON document as its password).
+// (the sandbox's user_custom takes a JSON document as its password), and
+// it adds no log mask, whose cost would grow with each one.
 func registerRequestTokens(body []byte) error {
 	if !bytes.Contains(body, []byte("token")) && !bytes.Contains(body, []byte("secret")) && !bytes.Contains(body, []byte("password")) {
 		return nil
@@ -309,7 +310,13 @@ func registerRequestTokens(body []byte) error {
 		}
 	}
 	walk("", doc)
-	RegisterSecret(configured...)
+	if len(configured) > 0 {
+		known.Lock()
+		for _, v := range configured {
+			addSkeletonLocked(v)
+		}
+		known.Unlock()
+	}
 	for _, v := range found {
 		if err := registerToken(v); err != nil {
 			return err
