@@ -96,6 +96,23 @@ func TestShowServerText_hidesTheSpellingsThatOnceGotThrough(t *testing.T) {
 	}
 }
 
+// A word that is hidden (an escape, an encoded character, a long run, a
+// character outside ASCII) does not keep the halves of a value apart: the
+// reader would see "half <hidden> half", and the literal finder would not.
+func TestShowServerText_aHiddenWordDoesNotKeepAValueApart(t *testing.T) {
+	registerFuzzSecrets()
+	half := len(fuzzSecret) / 2
+	for _, middle := range []string{`\x`, "%41", "&#1;", "abcdefghij123456", strings.Repeat("z", 81), "\u0000", "ж"} {
+		got := ShowServerText("key " + fuzzSecret[:half] + " " + middle + " " + fuzzSecret[half:] + " end")
+		for _, piece := range []string{fuzzSecret[:half], fuzzSecret[half:]} {
+			if strings.Contains(strings.ToLower(got), piece) {
+				t.Errorf("split by %q: half of the secret shows: %q", middle, got)
+				break
+			}
+		}
+	}
+}
+
 func htmlRefs(s, format string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
