@@ -113,6 +113,22 @@ func TestShowServerText_aHiddenWordDoesNotKeepAValueApart(t *testing.T) {
 	}
 }
 
+// Nor does a field hidden whole between two fields that each hold half a
+// value: Redact, over the composed error, reads past the marks.
+func TestRedact_readsPastTheMarksOfHiddenFields(t *testing.T) {
+	registerFuzzSecrets()
+	half := len(fuzzSecret) / 2
+	var st shownStats
+	e := &Error{HTTPStatus: 500, ErrorType: strings.ToUpper(fuzzSecret[:half]), ErrorCode: "not a code!", ErrorMessage: fuzzSecret[half:], RequestID: "r"}
+	e.sanitize(&st)
+	got := e.Error()
+	for _, piece := range []string{fuzzSecret[:half], fuzzSecret[half:]} {
+		if strings.Contains(strings.ToLower(got), piece) {
+			t.Fatalf("half of the secret shows: %q", got)
+		}
+	}
+}
+
 func htmlRefs(s, format string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
