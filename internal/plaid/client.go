@@ -88,9 +88,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	if !cfg.Gateway {
-		if SecretTooShort(cfg.Secret) {
-			// Never the value: only how long it is.
-			return nil, fmt.Errorf("plaid: the secret has %d characters, fewer than %d of them letters or digits; Plaid's have 30, and a shorter one could not be kept out of the provider's output", len(cfg.Secret), MinSecretLength)
+		// The registry finds a secret by its letters and digits
+		// (registry.go): one with too few or too many of them would not
+		// be registered at all, and would show wherever a server echoed
+		// it. Never the value: only how long it is.
+		if SecretCannotBeKept(cfg.Secret) {
+			return nil, fmt.Errorf("plaid: the secret has %d letters and digits; Plaid's have 30, and one with fewer than %d or more than %d could not be kept out of the provider's output", len(skeletonOf(cfg.Secret).text), MinSecretLength, maxRegisteredLength)
 		}
 		RegisterSecret(cfg.Secret)
 	}

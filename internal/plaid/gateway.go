@@ -26,7 +26,7 @@ const (
 // MinGatewayHeaderValueLength is how many letters and digits a gateway
 // header value must have at the least. Each value is registered as a
 // secret, and the registry cannot keep shorter ones out of the output
-// (SecretTooShort). TestGatewayHeaderValue_shortestIsRedacted keeps this in
+// (SecretCannotBeKept). TestGatewayHeaderValue_shortestIsRedacted keeps this in
 // step with the registry.
 const MinGatewayHeaderValueLength = MinSecretLength
 
@@ -72,8 +72,8 @@ func CheckGatewayHeader(name, value string) error {
 		return fmt.Errorf("the value of the header %s has a character that is not printable ASCII (a trailing newline from file() is the usual cause; trimspace() removes it)", http.CanonicalHeaderKey(name))
 	case value[0] == ' ' || value[len(value)-1] == ' ':
 		return fmt.Errorf("the value of the header %s starts or ends with a space, which HTTP strips", http.CanonicalHeaderKey(name))
-	case SecretTooShort(value):
-		return fmt.Errorf("the value of the header %s has fewer than %d letters and digits: gateway header values are secrets, kept out of logs by the provider's redactor, which cannot tell so short a value from ordinary text", http.CanonicalHeaderKey(name), MinGatewayHeaderValueLength)
+	case SecretCannotBeKept(value):
+		return fmt.Errorf("the value of the header %s has fewer than %d letters and digits, or more than the registry keeps: gateway header values are secrets, kept out of logs by the provider's redactor, which cannot tell so short a value from ordinary text", http.CanonicalHeaderKey(name), MinGatewayHeaderValueLength)
 	}
 	return nil
 }
@@ -150,7 +150,7 @@ func (cfg *Config) checkGateway() error {
 		if err := CheckGatewayHeader(name, value); err != nil {
 			return fmt.Errorf("plaid: %w", err)
 		}
-		remember(value)
+		RegisterSecret(value)
 		headers[name] = value
 	}
 	// A copy: the caller's map may change after New.

@@ -48,12 +48,8 @@ func (c *Client) GetInstitution(ctx context.Context, institutionID string, count
 	if inst.URL != nil {
 		check.text("institution.url", *inst.URL)
 	}
-	for _, product := range inst.Products {
-		check.shaped("institution.products", product, enumShape, "a list of Plaid product names")
-	}
-	for _, code := range inst.CountryCodes {
-		check.shaped("institution.country_codes", code, countryCodeShape, "a list of country codes")
-	}
+	check.list("institution.products", inst.Products, enumShape, "a list of Plaid product names")
+	check.list("institution.country_codes", inst.CountryCodes, countryCodeShape, "a list of country codes")
 	if inst.Status != nil && inst.Status.ItemLogins != nil {
 		check.shaped("institution.status.item_logins.status", inst.Status.ItemLogins.Status, codeShape, "a status such as HEALTHY")
 	}

@@ -81,9 +81,7 @@ func (r *ItemResponse) check(path string) error {
 		c.shaped("item.update_type", it.UpdateType, enumShape, "a Plaid update type")
 	}
 	for field, list := range map[string][]string{"item.available_products": it.AvailableProducts, "item.billed_products": it.BilledProducts, "item.products": it.Products, "item.consented_products": it.ConsentedProducts} {
-		for _, product := range list {
-			c.shaped(field, product, enumShape, "a list of Plaid product names")
-		}
+		c.list(field, list, enumShape, "a list of Plaid product names")
 	}
 	if e := it.Error; e != nil {
 		if e.ErrorCode != "" {

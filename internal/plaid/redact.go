@@ -55,7 +55,15 @@ func Redact(s string) string {
 	for _, m := range tokenShape.FindAllStringSubmatchIndex(s, -1) {
 		spans = append(spans, labelled{span{m[0], m[1]}, s[m[2]:m[3]] + "-" + s[m[4]:m[5]] + "-" + redactedMark})
 	}
-	for _, sp := range findKnown(s) {
+	found := findKnown(s)
+	if strings.Contains(s, hiddenMark) || strings.Contains(s, redactedMark) {
+		// Read past the marks of server text hidden earlier: a field
+		// hidden whole must not keep apart two halves of a value that
+		// the fields around it show.
+		blanked := strings.NewReplacer(hiddenMark, strings.Repeat(" ", len(hiddenMark)), redactedMark, strings.Repeat(" ", len(redactedMark))).Replace(s)
+		found = append(found, findKnown(blanked)...)
+	}
+	for _, sp := range found {
 		spans = append(spans, labelled{sp, redactedMark})
 	}
 	spans = append(spans, encodedValues(s)...)

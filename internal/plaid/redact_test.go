@@ -96,6 +96,39 @@ func TestShowServerText_hidesTheSpellingsThatOnceGotThrough(t *testing.T) {
 	}
 }
 
+// A word that is hidden (an escape, an encoded character, a long run, a
+// character outside ASCII) does not keep the halves of a value apart: the
+// reader would see "half <hidden> half", and the literal finder would not.
+func TestShowServerText_aHiddenWordDoesNotKeepAValueApart(t *testing.T) {
+	registerFuzzSecrets()
+	half := len(fuzzSecret) / 2
+	for _, middle := range []string{`\x`, "%41", "&#1;", "abcdefghij123456", strings.Repeat("z", 81), "\u0000", "ж"} {
+		got := ShowServerText("key " + fuzzSecret[:half] + " " + middle + " " + fuzzSecret[half:] + " end")
+		for _, piece := range []string{fuzzSecret[:half], fuzzSecret[half:]} {
+			if strings.Contains(strings.ToLower(got), piece) {
+				t.Errorf("split by %q: half of the secret shows: %q", middle, got)
+				break
+			}
+		}
+	}
+}
+
+// Nor does a field hidden whole between two fields that each hold half a
+// value: Redact, over the composed error, reads past the marks.
+func TestRedact_readsPastTheMarksOfHiddenFields(t *testing.T) {
+	registerFuzzSecrets()
+	half := len(fuzzSecret) / 2
+	var st shownStats
+	e := &Error{HTTPStatus: 500, ErrorType: strings.ToUpper(fuzzSecret[:half]), ErrorCode: "not a code!", ErrorMessage: fuzzSecret[half:], RequestID: "r"}
+	e.sanitize(&st)
+	got := e.Error()
+	for _, piece := range []string{fuzzSecret[:half], fuzzSecret[half:]} {
+		if strings.Contains(strings.ToLower(got), piece) {
+			t.Fatalf("half of the secret shows: %q", got)
+		}
+	}
+}
+
 func htmlRefs(s, format string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -249,8 +282,26 @@ func TestRegistry_refusesTokensPastItsCap(t *testing.T) {
 // output; the client refuses it, without showing it.
 func TestNew_refusesAShortSecret(t *testing.T) {
 	_, err := New(Config{BaseURL: "http://127.0.0.1:9", ClientID: "cid", Secret: "s3cr3t"})
-	if err == nil || strings.Contains(err.Error(), "s3cr3t") || !strings.Contains(err.Error(), "6 characters") {
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") || !strings.Contains(err.Error(), "6 letters and digits") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// A secret long enough but with fewer than MinSecretLength letters and
+// digits, or more than the registry keeps, would not be registered and
+// would show wherever a server echoed it: the client refuses it too.
+func TestNew_refusesASecretTheRegistryCannotKeep(t *testing.T) {
+	for name, secret := range map[string]string{"mostly punctuation": "a-b-c-d-e-f-g", "too long": strings.Repeat("0123456789abcdef", 17)} {
+		c, err := New(Config{BaseURL: "http://127.0.0.1:9", ClientID: "cid", Secret: secret})
+		if err == nil {
+			if got := ShowServerText("echo " + secret); strings.Contains(got, secret) {
+				t.Errorf("%s: accepted, and an echo of it shows: %q", name, got)
+			} else {
+				t.Errorf("%s: accepted (%v)", name, c)
+			}
+		} else if strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error shows it: %v", name, err)
+		}
 	}
 }
 

@@ -42,9 +42,13 @@ var ErrTooManyTokens = fmt.Errorf("this provider process has handled %d access a
 // and the emulator's default has 14.
 const MinSecretLength = 8
 
-// SecretTooShort reports whether s has fewer than MinSecretLength letters
-// and digits, so that the registry could not keep it out of the output.
-func SecretTooShort(s string) bool { return len(skeletonOf(s).text) < MinSecretLength }
+// SecretCannotBeKept reports whether s has fewer than MinSecretLength
+// letters and digits, or more than maxRegisteredLength: the registry could
+// not keep it out of the output.
+func SecretCannotBeKept(s string) bool {
+	n := len(skeletonOf(s).text)
+	return n < MinSecretLength || n > maxRegisteredLength
+}
 
 // minTokenPieceLength is the shortest hyphen-separated piece of a token's
 // id that is registered on its own: a UUID's last piece has twelve
@@ -89,9 +93,6 @@ func RegisterSecret(values ...string) {
 		}
 	}
 }
-
-// remember registers configured secrets; see RegisterSecret.
-func remember(values ...string) { RegisterSecret(values...) }
 
 // registerToken registers a token the client sends or receives: the part
 // after its kind and environment (which Redact's token shape does not need
@@ -284,7 +285,11 @@ func base64Needles(v string) []string {
 // a token, a secret or a password ("access_token", "public_token",
 // "override_password", ...) in a request body. The body is the client's
 // own, so reading every key is safe, and an endpoint added later is
-// covered without anyone remembering to.
+// covered without anyone remembering to. A secret or a password is
+// configuration, not a token: its skeleton is registered, but it is
+// neither counted against MaxRegisteredTokens nor refused for its length
+// (the sandbox's user_custom takes a JSON document as its password), and
+// it adds no log mask, whose cost would grow with each one.
 func registerRequestTokens(body []byte) error {
 	if !bytes.Contains(body, []byte("token")) && !bytes.Contains(body, []byte("secret")) && !bytes.Contains(body, []byte("password")) {
 		return nil
@@ -293,7 +298,7 @@ func registerRequestTokens(body []byte) error {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil //nolint:nilerr // the client's own body, which json.Marshal wrote: nothing to register
 	}
-	var found []string
+	var found, configured []string
 	var walk func(key string, v any)
 	walk = func(key string, v any) {
 		switch v := v.(type) {
@@ -306,12 +311,22 @@ func registerRequestTokens(body []byte) error {
 				walk(key, child)
 			}
 		case string:
-			if k := strings.ToLower(key); strings.HasSuffix(k, "token") || strings.HasSuffix(k, "secret") || strings.HasSuffix(k, "password") {
+			switch k := strings.ToLower(key); {
+			case strings.HasSuffix(k, "token"):
 				found = append(found, v)
+			case strings.HasSuffix(k, "secret") || strings.HasSuffix(k, "password"):
+				configured = append(configured, v)
 			}
 		}
 	}
 	walk("", doc)
+	if len(configured) > 0 {
+		known.Lock()
+		for _, v := range configured {
+			addSkeletonLocked(v)
+		}
+		known.Unlock()
+	}
 	for _, v := range found {
 		if err := registerToken(v); err != nil {
 			return err

@@ -82,7 +82,8 @@ var (
 //     a word holding any other character (an invisible separator, a
 //     look-alike letter, a control character) is hidden whole;
 //  4. registered values and token shapes are hidden, wherever they sit and
-//     however the text around them splits them;
+//     however the text around them splits them (a word hidden in step 5
+//     included);
 //  5. a word that is not plain (an escape, a %XX or &# sequence, a long run
 //     of letters mixed with digits, an overlong word) is hidden;
 //  6. the result is cut to maxShownText bytes.
@@ -158,16 +159,25 @@ func showServerText(s string) (string, shownStats) {
 	for _, m := range tokenShape.FindAllStringSubmatchIndex(text, -1) {
 		spans = append(spans, labelled{span{m[0], m[1]}, text[m[2]:m[3]] + "-" + text[m[4]:m[5]] + "-" + redactedMark})
 	}
-	for _, sp := range findKnown(text) {
-		spans = append(spans, labelled{sp, redactedMark})
-	}
+	// Registered values are looked for in the text as it is, and as it
+	// will read once the hidden words are gone: "half <hidden> half"
+	// must not show a secret whose halves a hidden word kept apart.
+	blanked := []byte(text)
+	var hidden []labelled
 	for _, w := range words {
 		// A word of nothing but dropped characters is empty: the mark
 		// takes its place all the same.
 		if w.hidden || notPlain(text[w.start:w.end]) {
-			spans = append(spans, labelled{w.span, hiddenMark})
+			hidden = append(hidden, labelled{w.span, hiddenMark})
+			for i := w.start; i < w.end; i++ {
+				blanked[i] = ' '
+			}
 		}
 	}
+	for _, sp := range append(findKnown(text), findKnown(string(blanked))...) {
+		spans = append(spans, labelled{sp, redactedMark})
+	}
+	spans = append(spans, hidden...)
 	st.Hidden += len(spans)
 	if len(spans) > 0 {
 		text = replaceSpans(text, spans)

@@ -22,6 +22,11 @@ import (
 // name): Plaid's are far shorter.
 const maxStoredText = 2048
 
+// maxStoredList bounds a list of values (products, country codes): Plaid
+// has a few dozen products. A longer list is refused before its values are
+// checked, so that an answer of megabytes costs no more than a short one.
+const maxStoredList = 100
+
 var (
 	// itemIDShape: Plaid's item_ids are 37 letters and digits.
 	itemIDShape = regexp.MustCompile(`^[A-Za-z0-9]{1,128}$`)
@@ -56,6 +61,18 @@ func (c *storedField) shaped(field, value string, shape *regexp.Regexp, want str
 	c.secretFree(field, value)
 }
 
+// list checks each value of a list with a strict shape, refusing the list
+// whole when it is longer than any Plaid sends.
+func (c *storedField) list(field string, values []string, shape *regexp.Regexp, want string) {
+	if len(values) > maxStoredList {
+		c.fail(field, "is longer than any Plaid sends")
+		return
+	}
+	for _, v := range values {
+		c.shaped(field, v, shape, want)
+	}
+}
+
 // text checks a free-text value: bounded, without characters that could
 // rewrite a terminal, and without a registered value in any spelling.
 func (c *storedField) text(field, value string) {
@@ -73,10 +90,10 @@ func (c *storedField) timestamp(field, value string) {
 	}
 }
 
-// secretFree refuses a value that holds a registered value or a token,
-// however it is spelled.
+// secretFree refuses a value that holds a registered value or an issued
+// token, however it is spelled.
 func (c *storedField) secretFree(field, value string) {
-	if holdsSecret(value) {
+	if HoldsIssuedToken(value) {
 		c.fail(field, "carries a token or the secret")
 	}
 }
@@ -115,12 +132,60 @@ func storedTextProblem(s string) string {
 // compatibility letters (fullwidth, say). It refuses rather than shows, so
 // unlike ShowServerText it may decode: what it misses is refused by no one,
 // but what it finds is never rewritten either.
-func holdsSecret(s string) bool {
+func holdsSecret(s string) bool { return holdsSecretShaped(s, tokenShape.MatchString) }
+
+// HoldsIssuedToken is HoldsSecret with the stricter shape of a token Plaid
+// issues (holdsIssuedTokenShape) in place of tokenShape. It is the test of
+// what Terraform stores (a webhook, say), where a word that merely begins
+// like a token must pass, so that the provider's plan-time check of a
+// configured webhook refuses exactly what an answer would be refused for.
+func HoldsIssuedToken(s string, also ...string) bool {
+	return holdsSecretShaped(s, holdsIssuedTokenShape) || holdsOneOf(s, also)
+}
+
+// minIssuedTokenID and minIssuedTokenGroup describe the id of a token
+// Plaid issues: a UUID, 32 hex digits in groups of 8, 4, 4, 4 and 12.
+const (
+	minIssuedTokenID    = 20
+	minIssuedTokenGroup = 8
+)
+
+// holdsIssuedTokenShape reports a tokenShape match whose id could be one
+// Plaid issued: at least minIssuedTokenID letters and digits, with a group
+// of at least minIssuedTokenGroup holding a digit. The id runs on through
+// the characters a URL path keeps in a word (-_.~+), so that a token whose
+// hyphens were swapped for underscores still counts. A webhook path such
+// as user-production-v2 or link-sandbox-webhook-1 matches tokenShape
+// (hidden where it is shown, which costs nothing) but not this, so it is
+// stored as sent rather than failing every refresh.
+func holdsIssuedTokenShape(s string) bool {
+	for _, m := range tokenShape.FindAllStringSubmatchIndex(s, -1) {
+		end := m[7]
+		for end < len(s) && (isAlnum(s[end]) || strings.IndexByte("-_.~+", s[end]) >= 0) {
+			end++
+		}
+		id := s[m[6]:end]
+		if len(skeletonOf(id).text) < minIssuedTokenID {
+			continue
+		}
+		groups := strings.FieldsFunc(id, func(r rune) bool { return r > 0x7f || !isAlnum(byte(r)) })
+		for _, group := range groups {
+			if len(group) >= minIssuedTokenGroup && strings.ContainsAny(group, "0123456789") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsSecretShaped is holdsSecret with tokenIn as the test of a token's
+// shape.
+func holdsSecretShaped(s string, tokenIn func(string) bool) bool {
 	for range 16 {
-		if holdsKnown(s) || tokenShape.MatchString(s) {
+		if holdsKnown(s) || tokenIn(s) {
 			return true
 		}
-		if flat := asciiOf(norm.NFKD.String(s)); flat != s && (holdsKnown(flat) || tokenShape.MatchString(flat)) {
+		if flat := asciiOf(norm.NFKD.String(s)); flat != s && (holdsKnown(flat) || tokenIn(flat)) {
 			return true
 		}
 		decoded := decodeOnce(s)
@@ -213,11 +278,17 @@ func escapeAt(s string) (rune, int) {
 // any spelling holdsSecret finds. It is for configuration that Terraform
 // would show or send on (a removal note), checked at plan time.
 func HoldsSecret(s string, also ...string) bool {
-	if holdsSecret(s) {
-		return true
+	return holdsSecret(s) || holdsOneOf(s, also)
+}
+
+// holdsOneOf reports whether s holds the letters and digits of one of
+// values (a token's id alone will do), however s splits or spells them.
+func holdsOneOf(s string, values []string) bool {
+	if len(values) == 0 {
+		return false
 	}
 	flat := string(skeletonOf(asciiOf(norm.NFKD.String(s))).text)
-	for _, v := range also {
+	for _, v := range values {
 		if id, ok := tokenID(v); ok {
 			v = id
 		}

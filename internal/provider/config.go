@@ -123,10 +123,10 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 	case secret == "" && !gateway:
 		diags.AddAttributeError(path.Root("secret"), "Missing Plaid Secret",
 			fmt.Sprintf("The provider needs the Plaid secret of the chosen environment. Set the %s environment variable (recommended, it keeps the secret out of configuration) or secret in the provider block.", envSecret))
-	case secret != "" && plaid.SecretTooShort(secret):
+	case secret != "" && plaid.SecretCannotBeKept(secret):
 		// Never the value: only how long it is.
 		diags.AddAttributeError(path.Root("secret"), "Plaid Secret Too Short",
-			fmt.Sprintf("The provider's secret (or the %s environment variable) has %d characters, fewer than %d of them letters or digits. Plaid's secrets have 30; a shorter one could not be kept out of the provider's output, so it is refused. Check that the whole secret was copied.", envSecret, len(secret), plaid.MinSecretLength))
+			fmt.Sprintf("The provider's secret (or the %s environment variable) has %d characters, fewer than %d of them letters or digits (or too many). Plaid's secrets have 30; one much shorter or longer could not be kept out of the provider's output, so it is refused. Check that the whole secret was copied.", envSecret, len(secret), plaid.MinSecretLength))
 	}
 	env := plaid.Sandbox
 	if envName != "" {

@@ -85,6 +85,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("access_token"), &token)...)
 	checkTokenEnvironment(token, r.data.environment, &resp.Diagnostics)
 	checkRemovalNote(ctx, req.Plan, &resp.Diagnostics)
+	checkWebhook(ctx, req.Plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

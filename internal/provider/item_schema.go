@@ -5,10 +5,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
@@ -123,6 +125,24 @@ func webhookAttribute() schema.StringAttribute {
 			"`\"\"` clears it. When left out, the Item's current webhook is read and never overwritten.",
 		Validators:    []validator.String{validWebhookURL()},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// checkWebhook fails the plan when webhook holds the provider's secret, a
+// token the provider has handled, or the resource's own access token:
+// Plaid would take it, and the answer that echoes it back would then be
+// refused (plaid.HoldsIssuedToken is the same test). validWebhookURL
+// checks the shape of a token; the secret is known only once the provider
+// is configured, which ModifyPlan follows.
+func checkWebhook(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
+	var webhook, token types.String
+	diags.Append(plan.GetAttribute(ctx, path.Root("webhook"), &webhook)...)
+	diags.Append(plan.GetAttribute(ctx, path.Root("access_token"), &token)...)
+	if webhook.IsNull() || webhook.IsUnknown() {
+		return
+	}
+	if plaid.HoldsIssuedToken(webhook.ValueString(), token.ValueString()) {
+		diags.AddAttributeError(path.Root("webhook"), "Webhook URL Holds a Plaid Token", webhookHoldsACredential)
 	}
 }
 

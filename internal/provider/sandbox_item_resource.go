@@ -120,6 +120,7 @@ func (r *sandboxItemResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	checkRemovalNote(ctx, req.Plan, &resp.Diagnostics)
+	checkWebhook(ctx, req.Plan, &resp.Diagnostics)
 	if r.data.environment == plaid.Sandbox {
 		return
 	}

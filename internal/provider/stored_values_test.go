@@ -25,7 +25,7 @@ import (
 // produced inconsistent result", Terraform tainted the resource, and the
 // next apply removed the Item at Plaid.
 
-const tokenLikeWebhook = "https://hooks.example.com/plaid/user-production-events"
+const tokenLikeWebhook = "https://hooks.example.com/plaid/user-production-events-v2"
 
 func TestAccItem_webhookThatLooksLikeATokenPrefixIsStoredAsIs(t *testing.T) {
 	tg := acctest.NewTarget(t)
@@ -119,8 +119,9 @@ func TestAccHostile_webhookHoldingTheTokenIsRefusedNotStored(t *testing.T) {
 
 // What configuration can tell fails at plan, on the attribute, before any
 // request: a base_url whose bare ? or # would send every request to /, a
-// webhook with a password in it, and a removal note holding the secret or
-// a token (which Terraform would show and Plaid would keep).
+// webhook with a password, the secret or a token in it, and a removal note
+// holding the secret or a token (which Terraform would show and Plaid
+// would keep).
 func TestAccProvider_planTimeRefusalsOfWhatWouldGoToTheWrongPlace(t *testing.T) {
 	tg := acctest.NewTarget(t)
 	tg.RequireEmulator(t)
@@ -138,6 +139,9 @@ func TestAccProvider_planTimeRefusalsOfWhatWouldGoToTheWrongPlace(t *testing.T) 
 		{"base_url ending in #", strings.Replace(itemConfig(tg, tokenVar, ""), fmt.Sprintf("base_url  = %q", tg.URL), fmt.Sprintf("base_url  = %q", tg.URL+"#"), 1), regexp.MustCompile(`(?s)Invalid Plaid Base URL.*must not have a path, query or\s+fragment`)},
 		{"base_url ending in ?", strings.Replace(itemConfig(tg, tokenVar, ""), fmt.Sprintf("base_url  = %q", tg.URL), fmt.Sprintf("base_url  = %q", tg.URL+"/?"), 1), regexp.MustCompile(`(?s)Invalid Plaid Base URL.*must not have a path, query or\s+fragment`)},
 		{"webhook with a password", itemConfig(tg, tokenVar, `  webhook = "https://hooks:hunter2hunter2@hooks.example.com/plaid"`), regexp.MustCompile(`(?s)Webhook URL Holds Credentials`)},
+		{"webhook holding the secret", secretVar + itemConfig(tg, tokenVar, `  webhook = "https://hooks.example.com/${lower(var.note_secret)}"`), regexp.MustCompile(`(?s)Webhook URL Holds a Plaid Token`)},
+		{"webhook holding its own token's id", itemConfig(tg, tokenVar, `  webhook = "https://hooks.example.com/${replace(var.plaid_token, "access-sandbox-", "")}"`), regexp.MustCompile(`(?s)Webhook URL Holds a Plaid Token`)},
+		{"webhook holding a token", itemConfig(tg, tokenVar, `  webhook = "https://hooks.example.com/access-sandbox-0b6f2b1e-0000-4000-8000-000000000000"`), regexp.MustCompile(`(?s)Webhook URL Holds a Plaid Token`)},
 		{"note holding the secret", secretVar + itemConfig(tg, tokenVar, `  removal_reason_note = "closed; key ${var.note_secret}"`), regexp.MustCompile(`(?s)Removal Note Holds a Secret`)},
 		{"note holding the secret upper-cased", secretVar + itemConfig(tg, tokenVar, `  removal_reason_note = "closed; key ${upper(var.note_secret)}"`), regexp.MustCompile(`(?s)Removal Note Holds a Secret`)},
 		{"note holding its own token", itemConfig(tg, tokenVar, `  removal_reason_note = "closed ${var.plaid_token}"`), regexp.MustCompile(`(?s)Removal Note Holds a (Token|Secret)`)},

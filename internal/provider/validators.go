@@ -149,11 +149,11 @@ func validPositiveDuration() validator.String {
 }
 
 // validWebhookURL accepts "" (clear) or an absolute http(s) URL without
-// credentials: a webhook is shown in every plan and stored in state, and
-// Plaid would send it on to wherever it points.
+// credentials or a token: a webhook is shown in every plan and stored in
+// state, and Plaid would send it on to wherever it points.
 func validWebhookURL() validator.String {
 	return stringCheck{
-		description: `must be "" or an http(s) URL without credentials`,
+		description: `must be "" or an http(s) URL without credentials or a token`,
 		check: func(s string, resp *validator.StringResponse, req validator.StringRequest) {
 			if s == "" {
 				return
@@ -167,6 +167,10 @@ func validWebhookURL() validator.String {
 				resp.Diagnostics.AddAttributeError(req.Path, "Webhook URL Holds Credentials",
 					"The webhook URL has a user name or password before its host (https://user:password@...). Terraform would show it in every plan and store it in state, and Plaid would keep it. "+
 						"Authenticate webhooks by verifying Plaid's signature (the Plaid-Verification header) instead, or put a token in the path that you can rotate.")
+			case plaid.HoldsIssuedToken(s):
+				// The answer that echoes it would be refused (stored.go),
+				// after Plaid had taken it: refused here instead.
+				resp.Diagnostics.AddAttributeError(req.Path, "Webhook URL Holds a Plaid Token", webhookHoldsACredential)
 			}
 		},
 	}
@@ -217,7 +221,7 @@ func countDigits(s string) int {
 // something shaped like a Plaid token: Plaid would store it with the
 // Item's history, and Terraform shows the note in plans. The provider's
 // own secret and tokens are checked once the provider is configured
-// (checkNoteHoldsNoSecret).
+// (checkRemovalNote).
 func validNoCredential() validator.String {
 	return stringCheck{
 		description: "must not contain a Plaid token or secret",
@@ -228,6 +232,11 @@ func validNoCredential() validator.String {
 		},
 	}
 }
+
+// webhookHoldsACredential is the detail of a webhook refused for holding a
+// token or the secret. It never repeats the URL.
+const webhookHoldsACredential = "The webhook URL holds a Plaid access token, another token or the provider's secret. Terraform would show it in every plan and store it in state, and Plaid would keep it, so it is refused. " +
+	"Authenticate webhooks by verifying Plaid's signature (the Plaid-Verification header) instead."
 
 // noteHoldsACredential is the detail of a removal note refused for holding
 // a token or the secret. It never repeats the note.

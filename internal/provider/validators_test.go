@@ -1,8 +1,14 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestLooksLikePersonalData(t *testing.T) {
@@ -46,5 +52,30 @@ func TestCheckBaseURL_quotesNoMoreThanSchemeAndHost(t *testing.T) {
 	}
 	if err := checkBaseURL("https://h.example/v1"); err == nil || !strings.Contains(err.Error(), "https://h.example") {
 		t.Errorf("checkBaseURL no longer names the host of a URL with a path: %v", err)
+	}
+}
+
+// A webhook holding an issued token fails at plan, on the attribute, as the
+// answer that echoed it would be refused after Plaid had taken it; one whose
+// path merely begins like a token (user-production-v2) passes, as its answer
+// is stored as sent.
+func TestValidWebhookURL_refusesATokenButNotAPathThatLooksLikeOne(t *testing.T) {
+	validate := func(s string) diag.Diagnostics {
+		var resp validator.StringResponse
+		validWebhookURL().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("webhook"), ConfigValue: types.StringValue(s)}, &resp)
+		return resp.Diagnostics
+	}
+	const token = "access-sandbox-1d2c3b4a-5f6e-4a7b-9c8d-0e1f2a3b4c5d"
+	for _, s := range []string{"https://hooks.example.com/" + token, "https://hooks.example.com/x?t=" + strings.ToUpper(token)} {
+		if d := validate(s); !d.HasError() || !strings.Contains(d[0].Summary(), "Token") {
+			t.Errorf("a webhook holding a token: %v", d)
+		} else if strings.Contains(strings.ToLower(d[0].Detail()), token[15:]) {
+			t.Errorf("the diagnostic repeats the token: %v", d)
+		}
+	}
+	for _, s := range []string{"https://hooks.example.com/plaid/user-production-v2", "https://hooks.example.com/plaid/link-sandbox-webhook-1", "https://webhook.site/0e1f5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6"} {
+		if d := validate(s); d.HasError() {
+			t.Errorf("%q refused: %v", s, d)
+		}
 	}
 }
