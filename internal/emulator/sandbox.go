@@ -108,33 +108,3 @@ func (e *Emulator) sandboxItemResetLogin(r *request) (map[string]any, *apiError)
 	it.loginRequired = true
 	return map[string]any{"reset_login": true}, nil
 }
-
-// fireableWebhookCodes are the codes /sandbox/item/fire_webhook accepts.
-var fireableWebhookCodes = []string{"DEFAULT_UPDATE", "NEW_ACCOUNTS_AVAILABLE", "SMS_MICRODEPOSITS_VERIFICATION", "AUTHORIZATION_GRANTED", "USER_PERMISSION_REVOKED", "USER_ACCOUNT_REVOKED", "PENDING_DISCONNECT", "RECURRING_TRANSACTIONS_UPDATE", "LOGIN_REPAIRED", "SYNC_UPDATES_AVAILABLE", "PRODUCT_READY", "ERROR"}
-
-func (e *Emulator) sandboxItemFireWebhook(r *request) (map[string]any, *apiError) {
-	var body struct {
-		accessTokenBody
-		WebhookType *string `json:"webhook_type"`
-		WebhookCode string  `json:"webhook_code"`
-	}
-	if err := r.decode(&body); err != nil {
-		return nil, err
-	}
-	if !slices.Contains(fireableWebhookCodes, body.WebhookCode) {
-		return nil, invalidRequest(plaid.CodeInvalidField, "webhook_code must be one of "+fmt.Sprint(fireableWebhookCodes))
-	}
-	webhookType := "ITEM"
-	if body.WebhookType != nil {
-		webhookType = *body.WebhookType
-	}
-	it, apiErr := e.liveItemLocked(r, body.AccessToken)
-	if apiErr != nil {
-		return nil, apiErr
-	}
-	if it.webhook == nil {
-		return nil, &apiError{status: 400, errType: plaid.TypeSandboxError, code: plaid.CodeSandboxWebhookInvalid, message: "the Item has no webhook URL to fire to"}
-	}
-	e.sendWebhookLocked(it, webhookType, body.WebhookCode, nil)
-	return map[string]any{"webhook_fired": true}, nil
-}
