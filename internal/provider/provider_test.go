@@ -29,16 +29,18 @@ func runTests(m *testing.M) int {
 		}
 	}
 	os.Setenv("CHECKPOINT_DISABLE", "1")
-	addressProviderForOpenTofu()
 	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
 		// An empty CLI config: nothing from the machine's own applies, and
-		// terraform stops warning that ~/.terraformrc is missing.
+		// terraform stops warning that ~/.terraformrc is missing (OpenTofu
+		// 1.12 warns on stdout, ahead of `version -json`'s JSON). Set before
+		// the CLI is first asked what it is.
 		if f, err := os.CreateTemp("", "terraformrc-*"); err == nil {
 			f.Close()
 			os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 			defer os.Remove(f.Name())
 		}
 	}
+	addressProviderForOpenTofu()
 	code := m.Run()
 	if err := acctest.WriteLeakScanList(); err != nil {
 		fmt.Println("leak scan list:", err)
