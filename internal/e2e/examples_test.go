@@ -61,6 +61,9 @@ func TestExamples_validate(t *testing.T) {
 			if openTofuOnly(dir) && !isTofu {
 				t.Skipf("skipped: OpenTofu only, validated when TF_ACC_TERRAFORM_PATH is tofu (this is %s %s)", name, version)
 			}
+			if needsActions(dir) && !cliHasActions(name, version) {
+				t.Skipf("skipped: uses actions, which need Terraform 1.14 or later and which OpenTofu does not have (this is %s %s)", name, version)
+			}
 			files, err := clirun.CopyFiles(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -110,6 +113,13 @@ func exampleDirs(t *testing.T, examples string) []string {
 // parses (its name starts with "opentofu-").
 func openTofuOnly(dir string) bool {
 	return strings.HasPrefix(filepath.Base(dir), "opentofu-")
+}
+
+// needsActions reports whether an example directory uses actions, which
+// only Terraform 1.14 and later parse (its name starts with
+// "terraform-actions-").
+func needsActions(dir string) bool {
+	return strings.HasPrefix(filepath.Base(dir), "terraform-actions-")
 }
 
 func declaresProvider(files map[string]string) bool {

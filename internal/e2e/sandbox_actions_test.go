@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,22 +19,25 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
 
-// requireActions skips a test unless the CLI under test runs actions:
-// Terraform 1.14 and later. OpenTofu has none (as of 1.12).
+// cliHasActions reports whether a CLI (as clirun.CLIVersion names it) runs
+// actions: Terraform 1.14 and later. OpenTofu has none (as of 1.12).
+func cliHasActions(name, v string) bool {
+	got, err := version.NewVersion(v)
+	return err == nil && name == "Terraform" && !got.LessThan(version.Must(version.NewVersion("1.14.0")))
+}
+
+// requireActions skips a test unless the CLI under test runs actions,
+// naming why.
 func requireActions(t *testing.T) {
 	t.Helper()
 	name, v, err := clirun.CLIVersion(clirun.CLIPath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if name == "OpenTofu" {
+	switch {
+	case name == "OpenTofu":
 		t.Skipf("skipped: OpenTofu %s has no actions (action blocks, -invoke); they need Terraform 1.14 or later", v)
-	}
-	got, err := version.NewVersion(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+	case !cliHasActions(name, v):
 		t.Skipf("skipped: needs Terraform 1.14 or later for actions; this is Terraform %s", v)
 	}
 }
@@ -78,7 +83,8 @@ terraform {
 }
 `
 
-// The seed's flow, driven by Terraform: create a sandbox Item whose webhook
+// The seed's flow, driven by Terraform, as examples/terraform-actions-sandbox
+// (the CI recipe's actions job) runs it: create a sandbox Item whose webhook
 // is the user's receiver, fire USER_PERMISSION_REVOKED at it from an
 // action_trigger after create, fire it again and reset the login with
 // `terraform apply -invoke`, then destroy. The receiver gets each webhook
@@ -91,36 +97,17 @@ func TestAccSandboxActions_triggerInvokeAndDestroy(t *testing.T) {
 	defer cancel()
 	srv := startEmulator(t)
 	hook := newReceiver(t)
-	ws := newWorkspace(ctx, t, srv, actionsProvider+fmt.Sprintf(`
-resource "plaid_sandbox_item" "test" {
-  webhook = %q
-
-  lifecycle {
-    action_trigger {
-      events  = [after_create]
-      actions = [action.plaid_sandbox_item_fire_webhook.revoked]
-    }
-  }
-}
-
-action "plaid_sandbox_item_fire_webhook" "revoked" {
-  config {
-    access_token = plaid_sandbox_item.test.access_token
-    webhook_code = "USER_PERMISSION_REVOKED"
-  }
-}
-
-action "plaid_sandbox_item_reset_login" "test" {
-  config {
-    access_token = plaid_sandbox_item.test.access_token
-  }
-}
-
+	ws := exampleWorkspace(ctx, t, "terraform-actions-sandbox", srv)
+	ws.Env = append(ws.Env, "TF_VAR_webhook_receiver_url="+hook.URL)
+	// The health check the docs show, to see the reset login from Terraform.
+	health := `
 data "plaid_item" "health" {
-  access_token = plaid_sandbox_item.test.access_token
-  depends_on   = [plaid_sandbox_item.test]
+  access_token = plaid_sandbox_item.fixture.access_token
 }
-`, hook.URL))
+`
+	if err := os.WriteFile(filepath.Join(ws.Dir, "health_test_only.tf"), []byte(health), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var transcript strings.Builder
 	run := func(args ...string) string {
 		t.Helper()
@@ -151,11 +138,11 @@ data "plaid_item" "health" {
 		t.Errorf("the webhook body's error is %v, want USER_PERMISSION_REVOKED as in Plaid's spec", first["error"])
 	}
 
-	run("apply", "-invoke=action.plaid_sandbox_item_fire_webhook.revoked", "-auto-approve", "-input=false", "-no-color")
+	run("apply", "-invoke=action.plaid_sandbox_item_fire_webhook.permission_revoked", "-auto-approve", "-input=false", "-no-color")
 	if got := hook.codes(srv); len(got) != 2 {
 		t.Errorf("after -invoke the receiver got %v, want a second USER_PERMISSION_REVOKED", got)
 	}
-	run("apply", "-invoke=action.plaid_sandbox_item_reset_login.test", "-auto-approve", "-input=false", "-no-color")
+	run("apply", "-invoke=action.plaid_sandbox_item_reset_login.fixture", "-auto-approve", "-input=false", "-no-color")
 	if st := srv.Item(item.ItemID); !st.LoginRequired || st.Removed {
 		t.Errorf("after reset_login the Item is %+v, want live and in ITEM_LOGIN_REQUIRED", st)
 	}
