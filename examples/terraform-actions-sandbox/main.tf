@@ -5,6 +5,7 @@
 #
 #   terraform apply -var webhook_receiver_url=http://127.0.0.1:8081/plaid
 #   # ... check what the receiver did ...
+#   terraform apply -invoke=action.plaid_sandbox_item_fire_webhook.permission_revoked   # again
 #   terraform apply -invoke=action.plaid_sandbox_item_reset_login.fixture   # on demand
 #   terraform destroy
 #
@@ -29,16 +30,26 @@ resource "plaid_sandbox_item" "fixture" {
   lifecycle {
     action_trigger {
       events  = [after_create]
-      actions = [action.plaid_sandbox_item_fire_webhook.permission_revoked]
+      actions = [action.plaid_sandbox_item_fire_webhook.after_create]
     }
   }
 }
 
-# Fired after create, and again with
-# terraform apply -invoke=action.plaid_sandbox_item_fire_webhook.permission_revoked
-action "plaid_sandbox_item_fire_webhook" "permission_revoked" {
+# Fired by the lifecycle above, right after the Item is created.
+action "plaid_sandbox_item_fire_webhook" "after_create" {
   config {
     # Sensitive in the resource, so Terraform keeps it out of the plan.
+    access_token = plaid_sandbox_item.fixture.access_token
+    webhook_code = "USER_PERMISSION_REVOKED"
+  }
+}
+
+# The same webhook again, on demand:
+#   terraform apply -invoke=action.plaid_sandbox_item_fire_webhook.permission_revoked
+# (Terraform 1.16 cannot -invoke an action that a resource's action_trigger
+# also runs and that refers to that resource, hence a second block.)
+action "plaid_sandbox_item_fire_webhook" "permission_revoked" {
+  config {
     access_token = plaid_sandbox_item.fixture.access_token
     webhook_code = "USER_PERMISSION_REVOKED"
   }
