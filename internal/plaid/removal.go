@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // The two ways to end an Item, and what each accepts as a reason. These are
@@ -50,6 +52,20 @@ var ReasonCodesAddedSince = map[string]map[string]string{
 		// Plaid API 1.698.3, July 2026.
 		"FRAUD_TRANSACTION": "1.698.3",
 	},
+}
+
+// APIVersionBefore reports whether Plaid API version a (such as 1.697.4,
+// the part of a spec's version after "2020-09-14_") is older than b.
+func APIVersionBefore(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		na, _ := strconv.Atoi(pa[i])
+		nb, _ := strconv.Atoi(pb[i])
+		if na != nb {
+			return na < nb
+		}
+	}
+	return len(pa) < len(pb)
 }
 
 // RemoveReasonCodes are the values /item/remove takes in reason_code, in

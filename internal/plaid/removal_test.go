@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -140,7 +139,7 @@ func TestReasonFactsMatchPlaidSpec(t *testing.T) {
 			if !added {
 				continue
 			}
-			if !apiVersionBefore(specVersion, since) {
+			if !APIVersionBefore(specVersion, since) {
 				t.Errorf("%s: %s was added in %s, but the spec (%s) does not list it", c.path, code, since, specVersion)
 			} else if !slices.Contains(want, code) {
 				want = append(want, code)
@@ -166,19 +165,6 @@ func TestReasonFactsMatchPlaidSpec(t *testing.T) {
 	}
 }
 
-// apiVersionBefore reports whether Plaid API version a (1.x.y) is older than b.
-func apiVersionBefore(a, b string) bool {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(pa) && i < len(pb); i++ {
-		na, _ := strconv.Atoi(pa[i])
-		nb, _ := strconv.Atoi(pb[i])
-		if na != nb {
-			return na < nb
-		}
-	}
-	return len(pa) < len(pb)
-}
-
 func TestAPIVersionBefore(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
@@ -189,8 +175,8 @@ func TestAPIVersionBefore(t *testing.T) {
 		{"1.699.0", "1.698.3", false},
 		{"1.698.10", "1.698.3", false},
 	} {
-		if got := apiVersionBefore(c.a, c.b); got != c.want {
-			t.Errorf("apiVersionBefore(%s, %s) = %v, want %v", c.a, c.b, got, c.want)
+		if got := APIVersionBefore(c.a, c.b); got != c.want {
+			t.Errorf("APIVersionBefore(%s, %s) = %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
 }
