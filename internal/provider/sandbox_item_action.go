@@ -30,9 +30,12 @@ const actionsNeedTerraform = "1.14"
 // Sensitive"). Nor is it WriteOnly, which would keep it out of the plan: the
 // framework rejects a value in any write-only action attribute
 // (internal/fwserver/server_validateactionconfig.go sets
-// WriteOnlyAttributesAllowed to false for actions), which is the error
-// Terraform 1.14.3 reports for one. What keeps the token secret is where it
-// comes from: Terraform carries the sensitivity of the value itself, so a
+// WriteOnlyAttributesAllowed to false for actions): the bug reported on
+// Terraform 1.14.3, and what Terraform 1.16.0 shows too ("WriteOnly
+// Attribute Not Allowed: The resource contains a non-null value for
+// WriteOnly attribute access_token"), since the check is the framework's.
+// What keeps the token secret is where it comes from: Terraform carries the
+// sensitivity of the value itself, so a
 // token read from plaid_sandbox_item.x.access_token (Sensitive) or a
 // sensitive variable is shown as (sensitive value) in plans. The provider
 // never writes it anywhere: every action RPC runs with the log masks and
