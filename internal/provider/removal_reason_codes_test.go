@@ -105,7 +105,10 @@ func TestRemovalReasonValidation_unknownCodesWarnOrFail(t *testing.T) {
 		{"terminate", "FRAUD-TRANSACTION", tfprotov6.DiagnosticSeverityError},
 		{"terminate", "", tfprotov6.DiagnosticSeverityError},
 	}
-	objType := schemas.ResourceSchemas["plaid_sandbox_item"].ValueType().(tftypes.Object)
+	objType, ok := schemas.ResourceSchemas["plaid_sandbox_item"].ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatal("plaid_sandbox_item's schema is not an object")
+	}
 	for _, tc := range cases {
 		t.Run(tc.method+"/"+tc.code, func(t *testing.T) {
 			values := map[string]tftypes.Value{}

@@ -16,11 +16,17 @@ import (
 // while the end-to-end tests through Terraform (internal/e2e,
 // TestAccSandboxActions_*) need Terraform 1.14 or later.
 
+// actionServerOf is a provider server that serves actions.
+type actionServerOf interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
+}
+
 // actionServer is NewServer's server configured for environment.
-func actionServer(t *testing.T, environment string) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
+func actionServer(t *testing.T, environment string) (actionServerOf, map[string]*tfprotov6.ActionSchema) {
 	t.Helper()
 	ctx := context.Background()
-	srv, ok := NewServer("test")().(tfprotov6.ProviderServerWithActions)
+	srv, ok := NewServer("test")().(actionServerOf)
 	if !ok {
 		t.Fatal("NewServer's server does not serve actions: terraform-plugin-go would answer every action RPC as unsupported")
 	}
@@ -28,7 +34,10 @@ func actionServer(t *testing.T, environment string) (tfprotov6.ProviderServerWit
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
 	}
-	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	providerType, ok := schemas.Provider.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
 	values := map[string]tftypes.Value{}
 	for name, typ := range providerType.AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)
@@ -50,7 +59,10 @@ func actionServer(t *testing.T, environment string) (tfprotov6.ProviderServerWit
 
 func actionConfig(t *testing.T, schema *tfprotov6.ActionSchema, settings map[string]string) *tfprotov6.DynamicValue {
 	t.Helper()
-	typ := schema.Schema.ValueType().(tftypes.Object)
+	typ, ok := schema.Schema.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatal("the action schema is not an object")
+	}
 	values := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(at, nil)

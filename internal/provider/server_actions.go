@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -14,12 +15,19 @@ import (
 // streams, passes plaid.Redact. They are not wrapped by rpccontext: a run
 // makes a handful of them, not one per resource instance.
 
-var _ tfprotov6.ProviderServerWithActions = (*redactingServer)(nil)
+// terraform-plugin-go serves actions from a server that is also an
+// ActionServer (it asserts tfprotov6.ProviderServerWithActions, a deprecated
+// name for ProviderServer plus ActionServer).
+var _ tfprotov6.ActionServer = (*redactingServer)(nil)
 
 // actions is the wrapped server's action half: rpccontext.Server forwards
 // the action RPCs to the framework's server.
-func (s *redactingServer) actions() tfprotov6.ActionServer {
-	return s.ProviderServer.(tfprotov6.ActionServer)
+func (s *redactingServer) actions() (tfprotov6.ActionServer, error) {
+	a, ok := s.ProviderServer.(tfprotov6.ActionServer)
+	if !ok {
+		return nil, fmt.Errorf("the wrapped provider server (%T) serves no actions", s.ProviderServer)
+	}
+	return a, nil
 }
 
 func redactDiagnostics(diags []*tfprotov6.Diagnostic) {
@@ -32,7 +40,11 @@ func redactDiagnostics(diags []*tfprotov6.Diagnostic) {
 }
 
 func (s *redactingServer) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
-	resp, err := s.actions().ValidateActionConfig(plaid.WithLogMasks(ctx), req)
+	a, err := s.actions()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := a.ValidateActionConfig(plaid.WithLogMasks(ctx), req)
 	if err == nil && resp != nil {
 		redactDiagnostics(resp.Diagnostics)
 	}
@@ -40,7 +52,11 @@ func (s *redactingServer) ValidateActionConfig(ctx context.Context, req *tfproto
 }
 
 func (s *redactingServer) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequest) (*tfprotov6.PlanActionResponse, error) {
-	resp, err := s.actions().PlanAction(plaid.WithLogMasks(ctx), req)
+	a, err := s.actions()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := a.PlanAction(plaid.WithLogMasks(ctx), req)
 	if err == nil && resp != nil {
 		redactDiagnostics(resp.Diagnostics)
 	}
@@ -50,7 +66,11 @@ func (s *redactingServer) PlanAction(ctx context.Context, req *tfprotov6.PlanAct
 // InvokeAction's events are produced after it returns, as Terraform reads
 // the stream, on the context it was called with: that is the masked one.
 func (s *redactingServer) InvokeAction(ctx context.Context, req *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
-	stream, err := s.actions().InvokeAction(plaid.WithLogMasks(ctx), req)
+	a, err := s.actions()
+	if err != nil {
+		return nil, err
+	}
+	stream, err := a.InvokeAction(plaid.WithLogMasks(ctx), req)
 	if err != nil || stream == nil || stream.Events == nil {
 		return stream, err
 	}

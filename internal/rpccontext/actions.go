@@ -8,14 +8,15 @@ import (
 )
 
 // The action RPCs (Terraform 1.14 and later) pass through unchanged.
-// terraform-plugin-go finds them by asserting tfprotov6.ProviderServerWithActions
-// on the server it is given, which an embedded tfprotov6.ProviderServer
-// does not satisfy, so Server forwards them explicitly. Their contexts are
+// terraform-plugin-go finds them by asserting that the server it is given
+// is also a tfprotov6.ActionServer (as ProviderServerWithActions, a
+// deprecated name), which an embedded tfprotov6.ProviderServer does not
+// satisfy, so Server forwards them explicitly. Their contexts are
 // not released or stopped here: a run makes a handful of them, and
 // InvokeAction's context must outlive the call, since its events are produced
 // while Terraform reads the stream; the framework cancels it at StopProvider.
 
-var _ tfprotov6.ProviderServerWithActions = (*Server)(nil)
+var _ tfprotov6.ActionServer = (*Server)(nil)
 
 func (s *Server) actions() (tfprotov6.ActionServer, error) {
 	a, ok := s.ProviderServer.(tfprotov6.ActionServer)
