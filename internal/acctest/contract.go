@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // SpecEnv names the environment variable holding the path of Plaid's
@@ -58,9 +61,56 @@ func LoadContract() (*Contract, error) {
 			contractErr = fmt.Errorf("loading %s=%s: %w", SpecEnv, path, err)
 			return
 		}
+		addCodesNewerThanSpec(doc)
 		contract = &Contract{doc: doc, SpecPath: path}
 	})
 	return contract, contractErr
+}
+
+// addCodesNewerThanSpec makes the contract what Plaid's newest spec accepts
+// when the spec file predates codes Plaid has added since: each code
+// plaid.ReasonCodesAddedSince records as added by a version newer than the
+// file's joins the enum of its endpoint's reason_code. A spec that has
+// reached that version must list the code itself (plaid's
+// TestReasonFactsMatchPlaidSpec checks it), so nothing is added then.
+func addCodesNewerThanSpec(doc *openapi3.T) {
+	specVersion := doc.Info.Version[strings.LastIndex(doc.Info.Version, "_")+1:]
+	for path, codes := range plaid.ReasonCodesAddedSince {
+		op := doc.Paths.Value(path)
+		if op == nil || op.Post == nil || op.Post.RequestBody == nil || op.Post.RequestBody.Value == nil {
+			continue
+		}
+		media := op.Post.RequestBody.Value.Content.Get("application/json")
+		if media == nil || media.Schema == nil || media.Schema.Value == nil {
+			continue
+		}
+		enum := enumSchema(media.Schema.Value.Properties["reason_code"])
+		if enum == nil {
+			continue
+		}
+		for code, since := range codes {
+			if plaid.APIVersionBefore(specVersion, since) && !slices.Contains(enum.Enum, any(code)) {
+				enum.Enum = append(enum.Enum, code)
+			}
+		}
+	}
+}
+
+// enumSchema is the schema that holds ref's enum: itself, or one its allOf
+// wraps (the spec describes reason_code as allOf a shared enum schema).
+func enumSchema(ref *openapi3.SchemaRef) *openapi3.Schema {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	if len(ref.Value.Enum) > 0 {
+		return ref.Value
+	}
+	for _, inner := range ref.Value.AllOf {
+		if s := enumSchema(inner); s != nil {
+			return s
+		}
+	}
+	return nil
 }
 
 // ReportDirEnv names a directory where each test binary writes its

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,9 @@ func TestExamples_validate(t *testing.T) {
 			if openTofuOnly(dir) && !isTofu {
 				t.Skipf("skipped: OpenTofu only, validated when TF_ACC_TERRAFORM_PATH is tofu (this is %s %s)", name, version)
 			}
+			if needsActions(dir) && !cliHasActions(name, version) {
+				t.Skipf("skipped: uses actions, which need Terraform 1.14 or later and which OpenTofu does not have (this is %s %s)", name, version)
+			}
 			files, err := clirun.CopyFiles(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -74,6 +78,11 @@ func TestExamples_validate(t *testing.T) {
 			}
 			ws.CLI = cli
 			if out, err := ws.Terraform(ctx, "validate", "-no-color"); err != nil {
+				if backend := missingBackend.FindStringSubmatch(out); backend != nil {
+					// .ci/cli builds Terraform 1.12 and later without the
+					// cloud state backends (see .ci/versions.env).
+					t.Skipf("skipped: %s %s is a test build without the %q state backend this example configures", name, version, backend[1])
+				}
 				t.Errorf("%s %s validate: %v\n%s", name, version, err, out)
 			}
 		})
@@ -110,6 +119,16 @@ func exampleDirs(t *testing.T, examples string) []string {
 // parses (its name starts with "opentofu-").
 func openTofuOnly(dir string) bool {
 	return strings.HasPrefix(filepath.Base(dir), "opentofu-")
+}
+
+// missingBackend is how validate says the CLI has no such state backend.
+var missingBackend = regexp.MustCompile(`There is no backend type named "([a-z0-9]+)"`)
+
+// needsActions reports whether an example directory uses actions, which
+// only Terraform 1.14 and later parse (its name starts with
+// "terraform-actions-").
+func needsActions(dir string) bool {
+	return strings.HasPrefix(filepath.Base(dir), "terraform-actions-")
 }
 
 func declaresProvider(files map[string]string) bool {

@@ -132,6 +132,12 @@ func (e *Emulator) sandboxItemFireWebhook(r *request) (map[string]any, *apiError
 	if apiErr := checkWebhookProduct(it, hook); apiErr != nil {
 		return nil, apiErr
 	}
+	if hook.Code == "LOGIN_REPAIRED" {
+		// The webhook announces a repair: an Item that
+		// /sandbox/item/reset_login put in ITEM_LOGIN_REQUIRED works
+		// again.
+		it.loginRequired = false
+	}
 	e.sendWebhookLocked(it, hook.Type, hook.Code, nil)
 	return map[string]any{"webhook_fired": true}, nil
 }

@@ -8,6 +8,8 @@ const (
 	PathInstitutionsGetByID      = "/institutions/get_by_id"
 	PathSandboxPublicTokenCreate = "/sandbox/public_token/create"
 	PathItemPublicTokenExchange  = "/item/public_token/exchange"
+	PathSandboxItemFireWebhook   = "/sandbox/item/fire_webhook"
+	PathSandboxItemResetLogin    = "/sandbox/item/reset_login"
 )
 
 // endpoint is what the client must know about a Plaid endpoint beyond its
@@ -43,6 +45,12 @@ var endpoints = map[string]endpoint{
 	// the first time is lost with the Item it opens.
 	PathSandboxPublicTokenCreate: {creates: "a sandbox Item", answerTokens: []string{"public_token"}},
 	PathItemPublicTokenExchange:  {creates: "an access token for the new Item", answerTokens: []string{"access_token"}},
+	// Forcing ITEM_LOGIN_REQUIRED again leaves the Item as the first call
+	// did.
+	PathSandboxItemResetLogin: {repeatable: true},
+	// Each call sends a webhook: a repeat after a lost answer would send a
+	// second one to the receiver under test.
+	PathSandboxItemFireWebhook: {creates: "a webhook delivery"},
 }
 
 func endpointFor(path string) endpoint { return endpoints[path] }

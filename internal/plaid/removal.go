@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // The two ways to end an Item, and what each accepts as a reason. These are
@@ -33,15 +35,46 @@ var (
 		"FRAUD_FIRST_PARTY", "FRAUD_FALSE_IDENTITY", "FRAUD_ABUSE", "FRAUD_OTHER",
 		"CONSUMER_LOAN_PAID_OFF", "CONSUMER_ACCOUNT_CLOSED", "CONSUMER_CHARGE_OFF", "CONSUMER_PAYMENT_METHOD_SWITCHED",
 		"USER_OFFBOARDING", "DUPLICATE_ITEM", "BILLING_TERMINATION", "OTHER",
+		"FRAUD_TRANSACTION",
 	}
 )
+
+// ReasonCodesAddedSince are the reason codes Plaid added to an endpoint's
+// enum after the 2020-09-14_1.697.4 spec this repository's contract tests
+// read, with the API version (1.x.y, the part after "2020-09-14_") that
+// added each. The lists above hold them already; this record is how the
+// contract test tells "newer than the spec" from "missing from the spec": a
+// spec at or past that version must list the code. Plaid adds enum values
+// as non-breaking changes, so the provider also lets unknown codes of the
+// right shape through (LooksLikeReasonCode).
+var ReasonCodesAddedSince = map[string]map[string]string{
+	PathItemProductsTerminate: {
+		// Plaid API 1.698.3, July 2026.
+		"FRAUD_TRANSACTION": "1.698.3",
+	},
+}
+
+// APIVersionBefore reports whether Plaid API version a (such as 1.697.4,
+// the part of a spec's version after "2020-09-14_") is older than b.
+func APIVersionBefore(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		na, _ := strconv.Atoi(pa[i])
+		nb, _ := strconv.Atoi(pb[i])
+		if na != nb {
+			return na < nb
+		}
+	}
+	return len(pa) < len(pb)
+}
 
 // RemoveReasonCodes are the values /item/remove takes in reason_code, in
 // the spec's order. The slice is a copy.
 func RemoveReasonCodes() []string { return slices.Clone(removeReasonCodes) }
 
 // TerminateReasonCodes are the values /item/products/terminate takes in
-// reason_code, in the spec's order. They differ from /item/remove's: only the
+// reason_code: the spec's, in its order, then those added since
+// (ReasonCodesAddedSince). They differ from /item/remove's: only the older
 // FRAUD_* codes and OTHER are in both. The slice is a copy.
 func TerminateReasonCodes() []string { return slices.Clone(terminateReasonCodes) }
 
@@ -50,6 +83,26 @@ func IsRemoveReasonCode(code string) bool { return slices.Contains(removeReasonC
 
 // IsTerminateReasonCode reports whether /item/products/terminate takes code.
 func IsTerminateReasonCode(code string) bool { return slices.Contains(terminateReasonCodes, code) }
+
+// LooksLikeReasonCode reports whether code has the shape of every Plaid
+// reason code: upper-case letters and digits in words joined by single
+// underscores, starting with a letter (FRAUD_TRANSACTION). A code of that
+// shape that this package does not list may be one Plaid added since.
+func LooksLikeReasonCode(code string) bool {
+	if code == "" || code[0] < 'A' || code[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '_' && i+1 < len(code) && code[i+1] != '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // TerminateReason is the explanation /item/products/terminate requires:
 // Code is one of TerminateReasonCodes; an empty Note is left out.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -119,11 +120,34 @@ func TestReasonFactsMatchPlaidSpec(t *testing.T) {
 		}
 		return out
 	}
-	if got, want := RemoveReasonCodes(), enum("ItemRemoveReasonCode"); !slices.Equal(got, want) {
-		t.Errorf("RemoveReasonCodes() = %v, spec says %v", got, want)
-	}
-	if got, want := TerminateReasonCodes(), enum("ProductsTerminateReasonCode"); !slices.Equal(got, want) {
-		t.Errorf("TerminateReasonCodes() = %v, spec says %v", got, want)
+	// The spec's version is "2020-09-14_1.697.4": the part after the
+	// underscore is what ReasonCodesAddedSince records.
+	specVersion := doc.Info.Version[strings.LastIndex(doc.Info.Version, "_")+1:]
+	for _, c := range []struct {
+		path, schema string
+		got          []string
+	}{
+		{PathItemRemove, "ItemRemoveReasonCode", RemoveReasonCodes()},
+		{PathItemProductsTerminate, "ProductsTerminateReasonCode", TerminateReasonCodes()},
+	} {
+		// Ours are the spec's codes plus the ones added after it; a code
+		// recorded as added by a version the spec has reached must be in it.
+		var want []string
+		want = append(want, enum(c.schema)...)
+		for _, code := range c.got {
+			since, added := ReasonCodesAddedSince[c.path][code]
+			if !added {
+				continue
+			}
+			if !APIVersionBefore(specVersion, since) {
+				t.Errorf("%s: %s was added in %s, but the spec (%s) does not list it", c.path, code, since, specVersion)
+			} else if !slices.Contains(want, code) {
+				want = append(want, code)
+			}
+		}
+		if !slices.Equal(c.got, want) {
+			t.Errorf("%s takes %v, the spec (%s) and the codes added since say %v", c.path, c.got, specVersion, want)
+		}
 	}
 	for _, req := range []string{"ItemRemoveRequest", "ItemProductsTerminateRequest"} {
 		note := schema(req).Properties["reason_note"]
@@ -134,9 +158,39 @@ func TestReasonFactsMatchPlaidSpec(t *testing.T) {
 	if got := schema("ItemProductsTerminateRequest").Required; !slices.Contains(got, "reason_code") {
 		t.Errorf("the spec no longer requires reason_code for terminate (required: %v); TerminateItemProducts refuses to send without one", got)
 	}
-	for code, want := range map[string][2]bool{"CONNECTION_IS_NON_FUNCTIONAL": {true, false}, "USER_OFFBOARDING": {false, true}, "OTHER": {true, true}, "": {false, false}} {
+	for code, want := range map[string][2]bool{"CONNECTION_IS_NON_FUNCTIONAL": {true, false}, "USER_OFFBOARDING": {false, true}, "FRAUD_TRANSACTION": {false, true}, "OTHER": {true, true}, "": {false, false}} {
 		if IsRemoveReasonCode(code) != want[0] || IsTerminateReasonCode(code) != want[1] {
 			t.Errorf("%q: remove %v terminate %v, want %v", code, IsRemoveReasonCode(code), IsTerminateReasonCode(code), want)
+		}
+	}
+}
+
+func TestAPIVersionBefore(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"1.697.4", "1.698.3", true},
+		{"1.698.3", "1.698.3", false},
+		{"1.699.0", "1.698.3", false},
+		{"1.698.10", "1.698.3", false},
+	} {
+		if got := APIVersionBefore(c.a, c.b); got != c.want {
+			t.Errorf("APIVersionBefore(%s, %s) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// Plaid's reason codes are upper snake case; anything else is no code
+// Plaid could have added.
+func TestLooksLikeReasonCode(t *testing.T) {
+	for code, want := range map[string]bool{
+		"FRAUD_TRANSACTION": true, "OTHER": true, "NEW_CODE_2": true,
+		"": false, "fraud_transaction": false, "Fraud_Other": false, "_OTHER": false, "OTHER_": false,
+		"FRAUD__OTHER": false, "2FA_LOST": false, "FRAUD OTHER": false, "FRAUD-OTHER": false,
+	} {
+		if got := LooksLikeReasonCode(code); got != want {
+			t.Errorf("LooksLikeReasonCode(%q) = %v, want %v", code, got, want)
 		}
 	}
 }

@@ -31,7 +31,6 @@ type SandboxWebhook struct {
 var SandboxWebhooks = []SandboxWebhook{
 	{Type: "TRANSACTIONS", Code: "DEFAULT_UPDATE", Product: "transactions"},
 	{Type: "AUTH", Code: "DEFAULT_UPDATE", Product: "auth"},
-	{Type: "IDENTITY", Code: "DEFAULT_UPDATE", Product: "identity"},
 	{Type: "INVESTMENTS_TRANSACTIONS", Code: "DEFAULT_UPDATE", Product: "investments"},
 	{Type: "HOLDINGS", Code: "DEFAULT_UPDATE", Product: "investments"},
 	{Type: "LIABILITIES", Code: "DEFAULT_UPDATE", Product: "liabilities"},

@@ -74,7 +74,7 @@ func TestAccBadInput(t *testing.T) {
 		"development token":       {func(*testing.T) string { return tg.ProviderConfig() + token("access-development-5f2c1a9e") }, true, `access_token\s*=.*development.*shut\s+down`},
 		"token with a space":      {func(*testing.T) string { return tg.ProviderConfig() + token("access-sandbox-5f2c 1a9e") }, true, `access_token\s*=.*letters,\s+digits\s+and\s+dashes`},
 		"empty token":             {func(*testing.T) string { return tg.ProviderConfig() + token("") }, true, `Invalid Plaid Access Token.*access_token\s*=`},
-		"unknown reason code":     {func(*testing.T) string { return tg.ProviderConfig() + resourceWith(`  removal_reason_code = "BORED"`) }, true, `removal_reason_code\s*=.*FRAUD_FIRST_PARTY`},
+		"unknown reason code":     {func(*testing.T) string { return tg.ProviderConfig() + resourceWith(`  removal_reason_code = "bored"`) }, true, `removal_reason_code\s*=.*FRAUD_FIRST_PARTY`},
 		"over-long note": {func(*testing.T) string {
 			return tg.ProviderConfig() + resourceWith(`  removal_reason_note = "`+strings.Repeat("n", 513)+`"`)
 		}, true, `removal_reason_note\s*=.*512`},

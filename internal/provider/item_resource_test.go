@@ -169,7 +169,7 @@ func TestAccItem_planTimeChecks(t *testing.T) {
 		{"token of another environment", itemConfig(tg, lit("access-production-0b6f2b1e-0000-4000-8000-000000000000"), ""), regexp.MustCompile(`(?s)Access Token From Another Environment.*production`)},
 		{"not a token", itemConfig(tg, lit("public-sandbox-0b6f2b1e-0000-4000-8000-000000000000"), ""), regexp.MustCompile(`Invalid Plaid Access Token`)},
 		{"development token", itemConfig(tg, lit("access-development-0b6f2b1e-0000-4000-8000-000000000000"), ""), regexp.MustCompile(`(?s)development.*shut\s+down`)},
-		{"unknown reason code", itemConfig(tg, tokenVar, `  removal_reason_code = "BORED"`), regexp.MustCompile(`(?s)removal_reason_code.*FRAUD_FIRST_PARTY`)},
+		{"unknown reason code", itemConfig(tg, tokenVar, `  removal_reason_code = "bored"`), regexp.MustCompile(`(?s)removal_reason_code.*FRAUD_FIRST_PARTY`)},
 		{"note too long", itemConfig(tg, tokenVar, fmt.Sprintf("  removal_reason_note = %q", strings.Repeat("x", 513))), regexp.MustCompile(`(?s)removal_reason_note.*512`)},
 		{"development environment", tg.ProviderConfig(`environment = "development"`) + `resource "plaid_item" "test" { access_token = var.plaid_token }`, regexp.MustCompile(`(?s)development.*shut\s+down.*2024`)},
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,7 +21,10 @@ import (
 // RegistryAddress is where the provider is published.
 const RegistryAddress = "registry.terraform.io/ledgerline/plaid"
 
-var _ provider.Provider = (*plaidProvider)(nil)
+var (
+	_ provider.Provider            = (*plaidProvider)(nil)
+	_ provider.ProviderWithActions = (*plaidProvider)(nil)
+)
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -125,12 +129,22 @@ func (p *plaidProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 func (p *plaidProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewItemResource,
 		NewSandboxItemResource,
+	}
+}
+
+// Actions are the sandbox Item actions, which Terraform 1.14 and later run
+// (sandbox_item_action.go).
+func (p *plaidProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewSandboxItemFireWebhookAction,
+		NewSandboxItemResetLoginAction,
 	}
 }
 

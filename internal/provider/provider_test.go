@@ -29,16 +29,19 @@ func runTests(m *testing.M) int {
 		}
 	}
 	os.Setenv("CHECKPOINT_DISABLE", "1")
-	addressProviderForOpenTofu()
-	if os.Getenv("TF_CLI_CONFIG_FILE") == "" {
-		// An empty CLI config: nothing from the machine's own applies, and
-		// terraform stops warning that ~/.terraformrc is missing.
+	if _, err := os.Stat(os.Getenv("TF_CLI_CONFIG_FILE")); err != nil {
+		// An empty CLI config, when none is set or the one set is missing:
+		// nothing from the machine's own applies, and the CLI does not warn
+		// about a missing file. OpenTofu 1.12 prints that warning on stdout,
+		// ahead of `version -json`'s JSON, which terraform-plugin-testing
+		// then fails to parse. Set before the CLI is first asked what it is.
 		if f, err := os.CreateTemp("", "terraformrc-*"); err == nil {
 			f.Close()
 			os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 			defer os.Remove(f.Name())
 		}
 	}
+	addressProviderForOpenTofu()
 	code := m.Run()
 	if err := acctest.WriteLeakScanList(); err != nil {
 		fmt.Println("leak scan list:", err)

@@ -56,6 +56,7 @@ func removalReasonAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Why the Item is ended, sent as `reason_code` on destroy. Each call takes its own codes, checked at plan time against the one `removal_method` picks. " +
 				"With `remove` it is optional (left out of the request when unset) and one of " + codeList(remove.codes) + ". " +
 				"With `terminate` it is required and one of " + codeList(terminate.codes) + ". " +
+				"Plaid adds codes as non-breaking changes, so a code of the same shape (upper-case words joined by underscores) that this provider version does not know is sent as written, with a warning at plan time; anything else fails at plan time. " +
 				"Changing it updates state only, with no call to Plaid.",
 			Validators: []validator.String{validReasonCodeForMethod()},
 		},
@@ -142,10 +143,22 @@ func (reasonCodeFitsMethod) ValidateString(ctx context.Context, req validator.St
 		return
 	}
 	detail := fmt.Sprintf("With %s, destroy calls %s, which does not take reason_code %q. Use one of %s.", chosen, m.path, code, codeList(m.codes))
+	knownElsewhere := false
 	for _, other := range removalMethods {
 		if other.name != m.name && slices.Contains(other.codes, code) {
+			knownElsewhere = true
 			detail += fmt.Sprintf("\n\n%q is a reason code of %s: to destroy with that call instead, set removal_method = %q.", code, other.path, other.name)
 		}
+	}
+	if !knownElsewhere && plaid.LooksLikeReasonCode(code) {
+		// Plaid adds reason codes as non-breaking changes (FRAUD_TRANSACTION
+		// came in API 1.698.3), so a code of the right shape that this
+		// version does not know may well be one Plaid takes today.
+		resp.Diagnostics.AddAttributeWarning(req.Path, "Reason Code Not Known to This Provider", unknownReasonCodeDetail(chosen, m, code))
+		return
+	}
+	if !knownElsewhere {
+		detail += " Plaid's reason codes are upper-case words joined by underscores."
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Reason Code Not Taken by the Removal Method", detail)
 }
@@ -165,4 +178,14 @@ func checkRemovalNote(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnost
 	if plaid.HoldsSecret(note.ValueString(), token.ValueString()) {
 		diags.AddAttributeError(path.Root("removal_reason_note"), "Removal Note Holds a Secret", noteHoldsACredential)
 	}
+}
+
+// unknownReasonCodeDetail explains the warning for a well-formed reason code
+// this provider does not list: it is sent as written, and Plaid decides.
+func unknownReasonCodeDetail(chosen string, m removalMethod, code string) string {
+	return fmt.Sprintf("With %s, destroy calls %s with reason_code %q, which this provider version does not know. "+
+		"The codes it knows for that call are %s. "+
+		"Plaid adds reason codes without notice, so the code is sent as written; if Plaid does not take it, destroy fails with INVALID_FIELD and the Item stays. "+
+		"Check the spelling against Plaid's API reference for %s, or upgrade the provider to one that knows the code.",
+		chosen, m.path, code, codeList(m.codes), m.path)
 }

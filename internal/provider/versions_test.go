@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -78,17 +79,34 @@ func cliVersion(t *testing.T) *version.Version {
 	if err != nil {
 		t.Fatalf("asking the CLI for its version: %v", err)
 	}
+	parsed, err := parseVersionJSON(out)
+	if err != nil {
+		t.Fatalf("the CLI's version -json: %v", err)
+	}
+	return parsed
+}
+
+// parseVersionJSON reads the version from what `version -json` printed.
+// OpenTofu 1.12 prints CLI configuration warnings on stdout before the JSON
+// (when TF_CLI_CONFIG_FILE names a missing file, or ~/.terraformrc is
+// missing), so the JSON object is read from the first line that opens one.
+func parseVersionJSON(out []byte) (*version.Version, error) {
+	start := bytes.Index(out, []byte("\n{"))
+	switch {
+	case bytes.HasPrefix(out, []byte("{")):
+		start = 0
+	case start >= 0:
+		start++
+	default:
+		return nil, fmt.Errorf("no JSON object in %q", out)
+	}
 	var v struct {
 		TerraformVersion string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("the CLI's version -json: %v", err)
+	if err := json.NewDecoder(bytes.NewReader(out[start:])).Decode(&v); err != nil {
+		return nil, fmt.Errorf("%w in %q", err, out)
 	}
-	parsed, err := version.NewVersion(v.TerraformVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsed
+	return version.NewVersion(v.TerraformVersion)
 }
 
 // addressProviderForOpenTofu makes terraform-plugin-testing name the
