@@ -1,0 +1,129 @@
+package lifecycle
+
+import (
+	"errors"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
+)
+
+// checkInvariants checks, after every step, what must hold whatever the
+// steps were, against the emulator's own record of Items and calls.
+func (w *walk) checkInvariants() *violation {
+	for _, check := range []func() *violation{w.checkStateLive, w.checkNoUnplannedRemoval, w.checkRemovalsOnce, w.checkNoLeak} {
+		if v := check(); v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+// checkStateLive: every Item in state is live at Plaid, or the step's
+// output named it (a warning, an interrupted removal), or it was revoked
+// behind Terraform's back and nothing that refreshes and writes state has
+// succeeded since.
+func (w *walk) checkStateLive() *violation {
+	st, err := readState(w.statePath())
+	if err != nil {
+		return violated("harness", "%v", err)
+	}
+	out := w.out.String()
+	for _, inst := range sortedInstances(st) {
+		it := w.srv.Item(inst.itemID)
+		if it.Exists && !it.Removed {
+			continue
+		}
+		if w.m.staleOK[inst.itemID] || strings.Contains(out, inst.itemID) {
+			continue
+		}
+		return violated("state-holds-gone-item", "state holds %s for Item %s, which Plaid removed (by %s), and the step's output did not say so", inst.address, inst.itemID, it.RemovedBy)
+	}
+	return nil
+}
+
+// checkNoUnplannedRemoval: no Item is removed at Plaid (by an API call)
+// unless the walk planned its end: a destroy, or its label dropped.
+func (w *walk) checkNoUnplannedRemoval() *violation {
+	for _, it := range sortedItems(w) {
+		if !it.Removed || it.RemovedBy != "api" {
+			continue
+		}
+		if _, planned := w.m.mayRemove[it.ItemID]; !planned {
+			why := "it was still in the configuration"
+			if how, ok := w.m.forgotten[it.ItemID]; ok {
+				why = "it was forgotten with " + how + " and must live on"
+			}
+			return violated("unplanned-removal", "Item %s was removed at Plaid (%s) but no destroy or drop of it was planned: %s", it.ItemID, it.RemovedWith, why)
+		}
+	}
+	return nil
+}
+
+// checkRemovalsOnce: at most one successful removal per Item, and no more
+// removal requests than one, plus one per lost answer and per interrupt.
+func (w *walk) checkRemovalsOnce() *violation {
+	successes := map[string]int{}
+	for _, c := range w.srv.Calls() {
+		if (c.Path == plaid.PathItemRemove || c.Path == plaid.PathItemProductsTerminate) && c.Status == 200 && c.Fault == "" {
+			successes[c.ItemID]++
+		}
+	}
+	for _, it := range sortedItems(w) {
+		if successes[it.ItemID] > 1 {
+			return violated("removed-more-than-once", "Item %s was removed successfully %d times", it.ItemID, successes[it.ItemID])
+		}
+		if limit := 1 + it.RemoveAnswersLost + w.m.interrupts; it.RemoveCount > limit {
+			return violated("removed-more-than-once", "Item %s got %d removal requests, more than one plus %d lost answers and %d interrupts", it.ItemID, it.RemoveCount, it.RemoveAnswersLost, w.m.interrupts)
+		}
+	}
+	return nil
+}
+
+// checkNoLeak: neither the step's output nor the TRACE log holds the
+// secret or any token the emulator issued, in any spelling leakcheck
+// knows. The log is emptied after each step.
+func (w *walk) checkNoLeak() *violation {
+	literals := []leakcheck.Literal{{What: "the client secret", Value: w.srv.Secret()}}
+	for _, token := range w.srv.IssuedTokens() {
+		literals = append(literals, leakcheck.Literal{What: "a token the emulator issued", Value: token})
+	}
+	if found := leakcheck.FindAll(w.out.String(), literals...); len(found) > 0 {
+		return violated("secret-in-output", "the CLI's output holds %s", strings.Join(found, "; "))
+	}
+	if !w.o.Trace {
+		return nil
+	}
+	raw, err := os.ReadFile(w.trace)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return violated("harness", "%v", err)
+	}
+	if found := leakcheck.FindAll(string(raw), literals...); len(found) > 0 {
+		return violated("secret-in-trace-log", "the TRACE log holds %s", strings.Join(found, "; "))
+	}
+	if err := os.Truncate(w.trace, 0); err != nil {
+		return violated("harness", "%v", err)
+	}
+	return nil
+}
+
+func sortedInstances(st map[string]instance) []instance {
+	out := make([]instance, 0, len(st))
+	for _, inst := range st {
+		out = append(out, inst)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].address < out[j].address })
+	return out
+}
+
+func sortedItems(w *walk) []emulator.ItemState {
+	items := w.srv.Items()
+	sort.Slice(items, func(i, j int) bool { return items[i].ItemID < items[j].ItemID })
+	return items
+}

@@ -1,0 +1,151 @@
+package lifecycle_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
+	"github.com/ledgerline/terraform-provider-plaid/internal/lifecycle"
+	"github.com/ledgerline/terraform-provider-plaid/internal/provider"
+)
+
+// ciSeeds are the walks CI runs on every CLI it proves (.ci/test-versions
+// runs TestLifecycle too): each is ciSteps steps, then the final teardown.
+var ciSeeds = []uint64{1, 2, 3, 4}
+
+const ciSteps = 12
+
+// The environment variables that steer TestLifecycle; the package doc
+// (doc.go) says how.
+const (
+	envSeed   = "LIFECYCLE_SEED"
+	envSteps  = "LIFECYCLE_STEPS"
+	envSeeds  = "LIFECYCLE_SEEDS"
+	envLength = "LIFECYCLE_LENGTH"
+	envShrink = "LIFECYCLE_SHRINK"
+	envTrace  = "LIFECYCLE_TRACE"
+)
+
+// TestLifecycle walks an estate of a handful of Items through seeded
+// random runs of ordinary moments, through the real CLI against the
+// emulator, and checks the invariants after every step (doc.go). A failing
+// walk is shrunk and printed with the command that replays it.
+func TestLifecycle(t *testing.T) {
+	cli := clirun.CLIPath()
+	if _, err := exec.LookPath(cli); err != nil {
+		t.Skipf("skipped: no %s on PATH", cli)
+	}
+	caps, err := lifecycle.DetectCapabilities(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p, err := clirun.Build(ctx, t.TempDir(), provider.RegistryAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := harness{provider: p, cli: cli, caps: caps, trace: os.Getenv(envTrace) != "0"}
+	t.Logf("CLI: %s (import blocks %v, removed blocks %v)", caps.CLI, caps.ImportBlocks, caps.RemovedBlocks)
+
+	length := envInt(t, envLength, ciSteps)
+	if s := os.Getenv(envSeed); s != "" {
+		seed, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("%s=%q: %v", envSeed, s, err)
+		}
+		steps := lifecycle.Generate(seed, length, caps)
+		if list := os.Getenv(envSteps); list != "" {
+			if steps, err = lifecycle.ParseSteps(list); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h.walk(t, seed, steps)
+		return
+	}
+	seeds := ciSeeds
+	if n := envInt(t, envSeeds, 0); n > 0 {
+		seeds = nil
+		for i := 1; i <= n; i++ {
+			seeds = append(seeds, uint64(i))
+		}
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			h.walk(t, seed, lifecycle.Generate(seed, length, caps))
+		})
+	}
+}
+
+type harness struct {
+	provider *clirun.Provider
+	cli      string
+	caps     lifecycle.Capabilities
+	trace    bool
+}
+
+// walk runs one walk; when it fails, it shrinks the steps (unless
+// LIFECYCLE_SHRINK=0) and reports the shortest failing sequence with the
+// command that replays it.
+func (h harness) walk(t *testing.T, seed uint64, steps []lifecycle.Step) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	t.Logf("seed %d: %s", seed, lifecycle.FormatSteps(steps))
+	var transcript bytes.Buffer
+	failure, err := lifecycle.Run(ctx, h.options(t, t.Logf, &transcript), seed, steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failure == nil {
+		return
+	}
+	t.Logf("the walk failed %s\nlast output:\n%s", failure, tail(transcript.String(), 60))
+	shrunk := steps
+	if os.Getenv(envShrink) != "0" {
+		budget := time.Duration(envInt(t, envShrink, 300)) * time.Second
+		started, runs := time.Now(), 0
+		shrunk = lifecycle.Shrink(steps, failure.Signature(), budget, func(candidate []lifecycle.Step) string {
+			runs++
+			f, err := lifecycle.Run(ctx, h.options(t, nil, nil), seed, candidate)
+			if err != nil || f == nil {
+				return ""
+			}
+			return f.Signature()
+		})
+		t.Logf("shrunk from %d to %d steps in %d replays (%.0fs)", len(steps), len(shrunk), runs, time.Since(started).Seconds())
+	}
+	t.Errorf("lifecycle walk, seed %d: %s\nshortest failing sequence (%d steps): %s\nreplay: %s=%d %s='%s' go test ./internal/lifecycle -run '^TestLifecycle$' -count=1 -v",
+		seed, failure, len(shrunk), lifecycle.FormatSteps(shrunk), envSeed, seed, envSteps, lifecycle.FormatSteps(shrunk))
+}
+
+func (h harness) options(t *testing.T, logf func(string, ...any), transcript *bytes.Buffer) lifecycle.Options {
+	return lifecycle.Options{Provider: h.provider, CLI: h.cli, Caps: h.caps, Dir: t.TempDir(), Trace: h.trace, Logf: logf, Transcript: transcript}
+}
+
+func envInt(t *testing.T, name string, fallback int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return fallback
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%s=%q is not a number", name, s)
+	}
+	return n
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
