@@ -14,7 +14,7 @@ import (
 // checkInvariants checks, after every step, what must hold whatever the
 // steps were, against the emulator's own record of Items and calls.
 func (w *walk) checkInvariants() *violation {
-	for _, check := range []func() *violation{w.checkStateLive, w.checkNoUnplannedRemoval, w.checkRemovalsOnce, w.checkNoLeak} {
+	for _, check := range []func() *violation{w.checkStateLive, w.checkOneAddressPerItem, w.checkNoUnplannedRemoval, w.checkRemovalsOnce, w.checkNoLeak} {
 		if v := check(); v != nil {
 			return v
 		}
@@ -41,6 +41,23 @@ func (w *walk) checkStateLive() *violation {
 			continue
 		}
 		return violated("state-holds-gone-item", "state holds %s for Item %s, which Plaid removed (by %s), and the step's output did not say so", inst.address, inst.itemID, it.RemovedBy)
+	}
+	return nil
+}
+
+// checkOneAddressPerItem: no Item is in state under two addresses, where
+// destroying either would end the Item the other still manages.
+func (w *walk) checkOneAddressPerItem() *violation {
+	st, err := readState(w.statePath())
+	if err != nil {
+		return violated("harness", "%v", err)
+	}
+	seen := map[string]string{}
+	for _, inst := range sortedInstances(st) {
+		if other, ok := seen[inst.itemID]; ok {
+			return violated("item-in-state-twice", "Item %s is in state as both %s and %s", inst.itemID, other, inst.address)
+		}
+		seen[inst.itemID] = inst.address
 	}
 	return nil
 }

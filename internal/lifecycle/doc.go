@@ -47,6 +47,7 @@
 //   - every Item in state is live at Plaid, or the step's output named it,
 //     or its owner revoked it and nothing that refreshes and writes state
 //     has succeeded since;
+//   - no Item is in state under two addresses;
 //   - no Item is removed at Plaid unless the walk planned its end (a
 //     destroy, its label dropped): a relabel, a forget or a rotation
 //     removes nothing;
@@ -77,6 +78,8 @@
 //	LIFECYCLE_SEED=7                 one walk, the steps that seed draws
 //	LIFECYCLE_STEPS='adopt:a0,...'   with LIFECYCLE_SEED: exactly these steps
 //	LIFECYCLE_SEEDS=50               seeds 1 to 50 instead of the CI seeds
+//	                                 ("101-200": seeds 101 to 200)
+//	LIFECYCLE_BUDGET=1800            start no walk after this many seconds
 //	LIFECYCLE_LENGTH=30              steps per walk (default 12)
 //	LIFECYCLE_SHRINK=0               do not shrink a failing walk; a number
 //	                                 is the shrink's budget in seconds (300)

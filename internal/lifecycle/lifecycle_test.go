@@ -31,6 +31,7 @@ const (
 	envLength = "LIFECYCLE_LENGTH"
 	envShrink = "LIFECYCLE_SHRINK"
 	envTrace  = "LIFECYCLE_TRACE"
+	envBudget = "LIFECYCLE_BUDGET"
 )
 
 // TestLifecycle walks an estate of a handful of Items through seeded
@@ -71,13 +72,17 @@ func TestLifecycle(t *testing.T) {
 		return
 	}
 	seeds := ciSeeds
-	if n := envInt(t, envSeeds, 0); n > 0 {
-		seeds = nil
-		for i := 1; i <= n; i++ {
-			seeds = append(seeds, uint64(i))
+	if s := os.Getenv(envSeeds); s != "" {
+		if seeds, err = seedRange(s); err != nil {
+			t.Fatalf("%s=%q: %v", envSeeds, s, err)
 		}
 	}
-	for _, seed := range seeds {
+	started, budget := time.Now(), time.Duration(envInt(t, envBudget, 0))*time.Second
+	for i, seed := range seeds {
+		if budget > 0 && time.Since(started) > budget {
+			t.Logf("%s (%v) spent: %d of %d seeds walked, stopping", envBudget, budget, i, len(seeds))
+			return
+		}
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			h.walk(t, seed, lifecycle.Generate(seed, length, caps))
 		})
@@ -128,6 +133,24 @@ func (h harness) walk(t *testing.T, seed uint64, steps []lifecycle.Step) {
 
 func (h harness) options(t *testing.T, logf func(string, ...any), transcript *bytes.Buffer) lifecycle.Options {
 	return lifecycle.Options{Provider: h.provider, CLI: h.cli, Caps: h.caps, Dir: t.TempDir(), Trace: h.trace, Logf: logf, Transcript: transcript}
+}
+
+// seedRange reads LIFECYCLE_SEEDS: "N" for seeds 1 to N, "A-B" for A to B.
+func seedRange(s string) ([]uint64, error) {
+	from, to := "1", s
+	if a, b, ok := strings.Cut(s, "-"); ok {
+		from, to = a, b
+	}
+	lo, err1 := strconv.ParseUint(from, 10, 64)
+	hi, err2 := strconv.ParseUint(to, 10, 64)
+	if err1 != nil || err2 != nil || lo < 1 || hi < lo {
+		return nil, fmt.Errorf(`want "N" (seeds 1 to N) or "A-B"`)
+	}
+	var seeds []uint64
+	for seed := lo; seed <= hi; seed++ {
+		seeds = append(seeds, seed)
+	}
+	return seeds, nil
 }
 
 func envInt(t *testing.T, name string, fallback int) int {
