@@ -266,6 +266,13 @@ func (w *walk) forget(ctx context.Context, s Step) error {
 		w.m.clean = false
 		return w.apply(ctx)
 	}
+	st, err := readState(w.statePath())
+	if err != nil {
+		return err
+	}
+	if _, ok := st[l.address()]; !ok {
+		return skipped("%s is not in state (an apply under faults failed)", l.address())
+	}
 	out, err := w.tf(ctx, "state", "rm", l.address())
 	if err != nil {
 		return violated("unexpected-failure", "terraform state rm failed (%v): %s", err, errorSummaries(out))

@@ -121,6 +121,7 @@ func (w *walk) checkNoLeak() *violation {
 	if err != nil {
 		return violated("harness", "%v", err)
 	}
+	w.traceBytes += len(raw)
 	if found := leakcheck.FindAll(string(raw), literals...); len(found) > 0 {
 		return violated("secret-in-trace-log", "the TRACE log holds %s", strings.Join(found, "; "))
 	}

@@ -119,6 +119,8 @@ type walk struct {
 	importEnv []string
 	// stepIndex numbers fault seeds so that replays draw the same faults.
 	stepIndex int
+	// traceBytes counts the TRACE log scanned, for the walk's last line.
+	traceBytes int
 }
 
 // Run walks steps for seed from a fresh emulator and an empty workspace,
@@ -155,7 +157,11 @@ func Run(ctx context.Context, o Options, seed uint64, steps []Step) (*Failure, e
 		}
 	}
 	w.stepIndex = len(steps)
-	return w.runStep(ctx, len(steps), "final teardown", func() error { return w.teardown(ctx) }), nil
+	f := w.runStep(ctx, len(steps), "final teardown", func() error { return w.teardown(ctx) })
+	if o.Trace {
+		o.Logf("scanned %d KiB of TRACE log and every command's output for the secret and %d tokens", w.traceBytes/1024, len(srv.IssuedTokens()))
+	}
+	return f, nil
 }
 
 // runStep runs one step and then checks every invariant against the
