@@ -84,7 +84,7 @@
 //	LIFECYCLE_EXCLUDE=relabel,revoke never draw these steps, to look past a
 //	                                 known bug (the seeds then draw other walks)
 //	LIFECYCLE_SHRINK=0               do not shrink a failing walk; a number
-//	                                 is the shrink's budget in seconds (300)
+//	                                 is the shrink's budget in seconds (120)
 //	LIFECYCLE_TRACE=0                no TF_LOG=TRACE (the log scan is skipped)
 //
 // A failing walk is shrunk by delta debugging over its steps (shrink.go),

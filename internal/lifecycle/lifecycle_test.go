@@ -120,7 +120,7 @@ func (h harness) walk(t *testing.T, seed uint64, steps []lifecycle.Step) {
 	t.Logf("the walk failed %s\nlast output:\n%s", failure, tail(transcript.String(), 60))
 	shrunk := steps
 	if os.Getenv(envShrink) != "0" {
-		budget := time.Duration(envInt(t, envShrink, 300)) * time.Second
+		budget := time.Duration(envInt(t, envShrink, 120)) * time.Second
 		started, runs := time.Now(), 0
 		shrunk = lifecycle.Shrink(steps, failure.Signature(), budget, func(candidate []lifecycle.Step) string {
 			runs++

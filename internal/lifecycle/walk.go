@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -149,7 +150,7 @@ func Run(ctx context.Context, o Options, seed uint64, steps []Step) (*Failure, e
 	w := &walk{o: o, seed: seed, srv: srv, ws: ws, m: newModel(), trace: filepath.Join(o.Dir, "trace.log")}
 	for i, s := range steps {
 		w.stepIndex = i
-		if f := w.runStep(ctx, i, s.String(), func() error { return w.step(ctx, s) }); f != nil {
+		if f := w.runStep(i, s.String(), func() error { return w.step(ctx, s) }); f != nil {
 			return f, nil
 		}
 		if ctx.Err() != nil {
@@ -157,7 +158,7 @@ func Run(ctx context.Context, o Options, seed uint64, steps []Step) (*Failure, e
 		}
 	}
 	w.stepIndex = len(steps)
-	f := w.runStep(ctx, len(steps), "final teardown", func() error { return w.teardown(ctx) })
+	f := w.runStep(len(steps), "final teardown", func() error { return w.teardown(ctx) })
 	if o.Trace {
 		o.Logf("scanned %d KiB of TRACE log and every command's output for the secret and %d tokens", w.traceBytes/1024, len(srv.IssuedTokens()))
 	}
@@ -167,7 +168,7 @@ func Run(ctx context.Context, o Options, seed uint64, steps []Step) (*Failure, e
 // runStep runs one step and then checks every invariant against the
 // emulator's record. A broken invariant outranks the step's own complaint:
 // it is the more basic fact.
-func (w *walk) runStep(ctx context.Context, i int, name string, run func() error) *Failure {
+func (w *walk) runStep(i int, name string, run func() error) *Failure {
 	w.out.Reset()
 	started := time.Now()
 	err := run()
@@ -187,7 +188,6 @@ func (w *walk) runStep(ctx context.Context, i int, name string, run func() error
 		return &Failure{Step: i, StepName: name, Invariant: "harness", Detail: err.Error()}
 	}
 	w.o.Logf("step %2d %-24s ok (%.1fs)", i+1, name, time.Since(started).Seconds())
-	_ = ctx
 	return nil
 }
 
@@ -308,7 +308,7 @@ func (w *walk) syncFromState() error {
 // apply runs apply with args; after a success, the blocks it took leave
 // the configuration and the plan after it must be empty.
 func (w *walk) apply(ctx context.Context, args ...string) error {
-	refresh := !contains(args, "-refresh=false")
+	refresh := !slices.Contains(args, "-refresh=false")
 	out, err := w.tf(ctx, append([]string{"apply", "-auto-approve", "-no-color", "-input=false", "-parallelism=4"}, args...)...)
 	if serr := w.syncFromState(); serr != nil {
 		return serr
@@ -350,15 +350,6 @@ func planChanges(plan string) string {
 		plan = plan[i:]
 	}
 	return lastLines(plan, 40)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // liveLabel returns the label a step acts on, or a skip when it is gone.
