@@ -264,7 +264,7 @@ func (w *walk) forget(ctx context.Context, s Step) error {
 		w.m.removed = append(w.m.removed, l.address())
 		w.m.forgotten[l.itemID] = "removed block"
 		w.m.clean = false
-		return w.apply(ctx)
+		return w.apply(ctx) // checkStateMatchesModel: the address has left state
 	}
 	st, err := readState(w.statePath())
 	if err != nil {
@@ -294,10 +294,23 @@ func (w *walk) drop(ctx context.Context, name string) error {
 			return err
 		}
 	}
+	st, err := readState(w.statePath())
+	if err != nil {
+		return err
+	}
 	delete(w.m.labels, name)
 	w.m.mayRemove[l.itemID] = "its label was dropped from the configuration"
+	if inst, ok := st[l.address()]; ok {
+		w.planEnd("its label was dropped from the configuration", inst)
+	}
 	w.m.clean = false
-	return w.apply(ctx)
+	if err := w.apply(ctx); err != nil {
+		return err
+	}
+	if it := w.srv.Item(l.itemID); !it.Removed && !w.m.faults {
+		return violated("dropped-item-lives", "the apply after dropping %s succeeded, but Item %s is live at Plaid", l.address(), l.itemID)
+	}
+	return nil
 }
 
 // destroy ends the estate: every Item in state may be removed, and the
@@ -312,7 +325,7 @@ func (w *walk) destroy(ctx context.Context, s Step) error {
 		return err
 	}
 	for _, inst := range st {
-		w.m.mayRemove[inst.itemID] = "a destroy was run"
+		w.planEnd("a destroy was run", inst)
 	}
 	args := []string{"destroy", "-auto-approve", "-no-color", "-input=false", "-parallelism=4"}
 	switch s.Name {
@@ -346,6 +359,11 @@ func (w *walk) destroy(ctx context.Context, s Step) error {
 		if len(left) > 0 {
 			return violated("destroy-converges", "a successful destroy left %d Items in state", len(left))
 		}
+		for _, inst := range sortedInstances(st) {
+			if it := w.srv.Item(inst.itemID); !it.Removed {
+				return violated("destroy-converges", "the destroy succeeded but Item %s (%s) is live at Plaid", inst.itemID, inst.address)
+			}
+		}
 	}
 	return nil
 }
@@ -362,7 +380,7 @@ func (w *walk) teardown(ctx context.Context) error {
 		return err
 	}
 	for _, inst := range st {
-		w.m.mayRemove[inst.itemID] = "the final destroy"
+		w.planEnd("the final destroy", inst)
 	}
 	out, derr := w.tf(ctx, "destroy", "-auto-approve", "-no-color", "-input=false", "-parallelism=4")
 	if derr != nil {

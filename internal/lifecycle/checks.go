@@ -45,6 +45,68 @@ func (w *walk) checkStateLive() *violation {
 	return nil
 }
 
+// checkStateMatchesModel, after a successful apply: state holds exactly
+// the configuration's labels, each with the Item, token and removal_method
+// the harness believes in, and Plaid holds each configured webhook.
+func (w *walk) checkStateMatchesModel() *violation {
+	st, err := readState(w.statePath())
+	if err != nil {
+		return violated("harness", "%v", err)
+	}
+	for _, l := range w.m.sorted() {
+		inst, ok := st[l.address()]
+		if !ok {
+			return violated("state-disagrees-with-model", "%s is in the configuration but not in state after a successful apply", l.address())
+		}
+		if l.kind == adopted && inst.itemID != l.itemID {
+			return violated("state-disagrees-with-model", "%s manages Item %s in state, but its token is Item %s's", l.address(), inst.itemID, l.itemID)
+		}
+		if l.kind == adopted && inst.token != l.token {
+			return violated("state-disagrees-with-model", "%s holds another access token in state than the configuration's after a successful apply", l.address())
+		}
+		if (inst.removalMethod == "terminate") != l.terminate {
+			return violated("state-disagrees-with-model", "%s has removal_method %q in state, the configuration says %s", l.address(), inst.removalMethod, methodHCL(l.terminate))
+		}
+		if l.webhook != nil {
+			got := ""
+			if hook := w.srv.Item(inst.itemID).Webhook; hook != nil {
+				got = *hook
+			}
+			if got != *l.webhook {
+				return violated("state-disagrees-with-model", "Item %s (%s) has webhook %q at Plaid, the configuration says %q", inst.itemID, l.address(), got, *l.webhook)
+			}
+		}
+	}
+	for _, inst := range sortedInstances(st) {
+		if l, ok := w.m.labels[labelOf(inst.address)]; !ok || l.address() != inst.address {
+			return violated("state-disagrees-with-model", "state holds %s (Item %s) after a successful apply, which the configuration does not have", inst.address, inst.itemID)
+		}
+	}
+	return nil
+}
+
+// labelOf is the label in a plaid_item.adopted["label"] or
+// plaid_sandbox_item.label address.
+func labelOf(address string) string {
+	if _, key, ok := strings.Cut(address, `["`); ok {
+		return strings.TrimSuffix(key, `"]`)
+	}
+	_, name, _ := strings.Cut(address, ".")
+	return name
+}
+
+// planEnd notes that the walk is about to end the Items of these state
+// instances, and the call each must be removed with.
+func (w *walk) planEnd(why string, instances ...instance) {
+	for _, inst := range instances {
+		w.m.mayRemove[inst.itemID] = why
+		w.m.removalPath[inst.itemID] = plaid.PathItemRemove
+		if inst.removalMethod == "terminate" {
+			w.m.removalPath[inst.itemID] = plaid.PathItemProductsTerminate
+		}
+	}
+}
+
 // checkOneAddressPerItem: no Item is in state under two addresses, where
 // destroying either would end the Item the other still manages.
 func (w *walk) checkOneAddressPerItem() *violation {
@@ -68,6 +130,9 @@ func (w *walk) checkNoUnplannedRemoval() *violation {
 	for _, it := range sortedItems(w) {
 		if !it.Removed || it.RemovedBy != "api" {
 			continue
+		}
+		if want := w.m.removalPath[it.ItemID]; want != "" && it.RemovedWith != want {
+			return violated("wrong-removal-method", "Item %s was removed with %s, but state's removal_method said %s", it.ItemID, it.RemovedWith, want)
 		}
 		if _, planned := w.m.mayRemove[it.ItemID]; !planned {
 			why := "it was still in the configuration"

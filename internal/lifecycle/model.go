@@ -62,6 +62,9 @@ type model struct {
 	// label dropped from the configuration): only these may be removed at
 	// Plaid by the provider.
 	mayRemove map[string]string // item_id -> why
+	// removalPath is the call each of those Items must be removed with:
+	// the removal_method state held when its end was planned.
+	removalPath map[string]string
 	// staleOK holds Items revoked behind Terraform's back that state may
 	// still hold until a refresh that writes state succeeds.
 	staleOK map[string]bool
@@ -81,7 +84,7 @@ type model struct {
 }
 
 func newModel() *model {
-	return &model{labels: map[string]*label{}, mayRemove: map[string]string{}, staleOK: map[string]bool{}, forgotten: map[string]string{}, managed: map[string]bool{}}
+	return &model{labels: map[string]*label{}, mayRemove: map[string]string{}, removalPath: map[string]string{}, staleOK: map[string]bool{}, forgotten: map[string]string{}, managed: map[string]bool{}}
 }
 
 // sorted returns the labels in name order, so that rendering and choices

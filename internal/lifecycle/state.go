@@ -13,6 +13,8 @@ type instance struct {
 	address string
 	itemID  string
 	token   string
+	// removalMethod is what destroy will use: "remove" or "terminate".
+	removalMethod string
 }
 
 // readState lists the plaid_* instances of the state file at path: none
@@ -33,8 +35,9 @@ func readState(path string) (map[string]instance, error) {
 			Instances []struct {
 				IndexKey   any `json:"index_key"`
 				Attributes struct {
-					ItemID      string `json:"item_id"`
-					AccessToken string `json:"access_token"`
+					ItemID        string `json:"item_id"`
+					AccessToken   string `json:"access_token"`
+					RemovalMethod string `json:"removal_method"`
 				} `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
@@ -52,7 +55,7 @@ func readState(path string) (map[string]instance, error) {
 			if key, ok := inst.IndexKey.(string); ok {
 				addr += fmt.Sprintf("[%q]", key)
 			}
-			out[addr] = instance{address: addr, itemID: inst.Attributes.ItemID, token: inst.Attributes.AccessToken}
+			out[addr] = instance{address: addr, itemID: inst.Attributes.ItemID, token: inst.Attributes.AccessToken, removalMethod: inst.Attributes.RemovalMethod}
 		}
 	}
 	return out, nil

@@ -324,6 +324,9 @@ func (w *walk) apply(ctx context.Context, args ...string) error {
 	if refresh {
 		w.m.staleOK = map[string]bool{}
 	}
+	if v := w.checkStateMatchesModel(); v != nil {
+		return v
+	}
 	planArgs := []string{"plan", "-no-color", "-input=false", "-detailed-exitcode", "-parallelism=4"}
 	if !refresh {
 		planArgs = append(planArgs, "-refresh=false")
