@@ -72,8 +72,10 @@
 //	go test ./internal/lifecycle -run '^TestLifecycle$' -count=1 -v
 //
 // runs the CI seeds (ciSeeds in lifecycle_test.go), which .ci/test-versions
-// also runs on the oldest Terraform claimed and on OpenTofu. `make soak`
-// runs more and longer walks. The environment steers it:
+// also runs on the oldest Terraform claimed and on OpenTofu.
+// TestLifecycle_shrunkSequences replays the shortest failing sequences the
+// walks have found, each named for its bug. `make soak` runs more and
+// longer walks. The environment steers TestLifecycle:
 //
 //	LIFECYCLE_SEED=7                 one walk, the steps that seed draws
 //	LIFECYCLE_STEPS='adopt:a0,...'   with LIFECYCLE_SEED: exactly these steps

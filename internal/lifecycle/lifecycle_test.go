@@ -55,22 +55,11 @@ const (
 // emulator, and checks the invariants after every step (doc.go). A failing
 // walk is shrunk and printed with the command that replays it.
 func TestLifecycle(t *testing.T) {
-	cli := clirun.CLIPath()
-	if _, err := exec.LookPath(cli); err != nil {
-		t.Skipf("skipped: no %s on PATH", cli)
+	h, ok := newHarness(t)
+	if !ok {
+		return
 	}
-	caps, err := lifecycle.DetectCapabilities(cli)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	p, err := clirun.Build(ctx, t.TempDir(), provider.RegistryAddress)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := harness{provider: p, cli: cli, caps: caps, trace: os.Getenv(envTrace) != "0"}
-	t.Logf("CLI: %s (import blocks %v, removed blocks %v)", caps.CLI, caps.ImportBlocks, caps.RemovedBlocks)
+	var err error
 
 	length := envInt(t, envLength, ciSteps)
 	var exclude []string
@@ -109,11 +98,63 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
+// The shortest failing sequences the walks found on the main branch of
+// issue 20, replayed as they are, so that each fix is held to the walk that
+// found its bug (the CI seeds reach them too, among other steps).
+func TestLifecycle_shrunkSequences(t *testing.T) {
+	h, ok := newHarness(t)
+	if !ok {
+		return
+	}
+	for _, c := range []struct{ name, steps string }{
+		// Issue 20, point 1: after an in-place update, the plan that
+		// followed the owner's revocation failed with "Replacing an
+		// Adopted Item Cannot Work" (seeds 1, 8, 9, 12, 21, 24, 32).
+		{"revocation after an in-place update", "adopt:a1,note:a1,revoke:a1"},
+		// Issue 20, point 2: a for_each key renamed without a moved block
+		// removed the live Item at Plaid (seeds 6, 7, 13, 18, 23, 28-31).
+		{"rename without a moved block", "adopt:a1,relabel:a1"},
+		// The same rename while a rotated token waits for its apply: the
+		// destroy of the old key fails on the rotated token, and the Item
+		// stays in state under both keys (seeds 5, 20, 27).
+		{"rename without a moved block with a rotated token pending", "adopt:a3,rotate:a3,relabel:a3"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			steps, err := lifecycle.ParseSteps(c.steps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.walk(t, 1, steps)
+		})
+	}
+}
+
 type harness struct {
 	provider *clirun.Provider
 	cli      string
 	caps     lifecycle.Capabilities
 	trace    bool
+}
+
+// newHarness builds the provider once for a test's walks and asks the CLI
+// what it can do; ok is false when the test was skipped.
+func newHarness(t *testing.T) (h harness, ok bool) {
+	t.Helper()
+	cli := clirun.CLIPath()
+	if _, err := exec.LookPath(cli); err != nil {
+		t.Skipf("skipped: no %s on PATH", cli)
+		return h, false
+	}
+	caps, err := lifecycle.DetectCapabilities(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := clirun.Build(context.Background(), t.TempDir(), provider.RegistryAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("CLI: %s (import blocks %v, removed blocks %v)", caps.CLI, caps.ImportBlocks, caps.RemovedBlocks)
+	return harness{provider: p, cli: cli, caps: caps, trace: os.Getenv(envTrace) != "0"}, true
 }
 
 // walk runs one walk; when it fails, it shrinks the steps (unless
@@ -147,8 +188,12 @@ func (h harness) walk(t *testing.T, seed uint64, steps []lifecycle.Step) {
 		})
 		t.Logf("shrunk from %d to %d steps in %d replays (%.0fs)", len(steps), len(shrunk), runs, time.Since(started).Seconds())
 	}
-	t.Errorf("lifecycle walk, seed %d: %s\nshortest failing sequence (%d steps): %s\nreplay: %s=%d %s='%s' go test ./internal/lifecycle -run '^TestLifecycle$' -count=1 -v",
-		seed, failure, len(shrunk), lifecycle.FormatSteps(shrunk), envSeed, seed, envSteps, lifecycle.FormatSteps(shrunk))
+	cliEnv := ""
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		cliEnv = "TF_ACC_TERRAFORM_PATH=" + p + " "
+	}
+	t.Errorf("lifecycle walk, seed %d: %s\nshortest failing sequence (%d steps): %s\nreplay: %s%s=%d %s='%s' go test ./internal/lifecycle -run '^TestLifecycle$' -count=1 -v",
+		seed, failure, len(shrunk), lifecycle.FormatSteps(shrunk), cliEnv, envSeed, seed, envSteps, lifecycle.FormatSteps(shrunk))
 }
 
 func (h harness) options(t *testing.T, logf func(string, ...any), transcript *bytes.Buffer) lifecycle.Options {
