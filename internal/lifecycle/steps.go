@@ -146,10 +146,11 @@ type genModel struct {
 	faults           bool
 }
 
-func (g *genModel) pick(m map[string]bool, live bool) []string {
+// liveOf lists the live labels of m, in order.
+func liveOf(m map[string]bool) []string {
 	var out []string
-	for l, ok := range m {
-		if ok || !live {
+	for l, live := range m {
+		if live {
 			out = append(out, l)
 		}
 	}
@@ -157,11 +158,9 @@ func (g *genModel) pick(m map[string]bool, live bool) []string {
 	return out
 }
 
-func (g *genModel) live() []string {
-	return append(g.pick(g.adopted, true), g.pick(g.sandbox, true)...)
-}
-func (g *genModel) liveAdopted() []string { return g.pick(g.adopted, true) }
-func (g *genModel) liveSandbox() []string { return g.pick(g.sandbox, true) }
+func (g *genModel) live() []string        { return append(liveOf(g.adopted), liveOf(g.sandbox)...) }
+func (g *genModel) liveAdopted() []string { return liveOf(g.adopted) }
+func (g *genModel) liveSandbox() []string { return liveOf(g.sandbox) }
 
 func (g *genModel) revoke(name string) {
 	if _, ok := g.adopted[name]; ok {

@@ -91,7 +91,8 @@ func (w *walk) interrupted(ctx context.Context, ms int, args ...string) error {
 	case <-time.After(time.Duration(ms) * time.Millisecond):
 	}
 	_ = cmd.Process.Signal(syscall.SIGINT)
-	<-done
+	err := <-done
+	w.o.Logf("    interrupted after %d ms: %v", ms, err)
 	w.out.WriteString(out.String())
 	w.m.interrupts++
 	w.m.clean = false
