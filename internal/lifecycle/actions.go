@@ -175,12 +175,33 @@ func (w *walk) revoke(ctx context.Context, name string) error {
 	w.m.staleOK[l.itemID] = true
 	w.m.clean = false
 	out, perr := w.tf(ctx, "plan", "-no-color", "-input=false", "-parallelism=4")
-	if l.kind == adopted {
-		delete(w.m.labels, name)
-	} else {
+	if l.kind == sandbox {
 		l.revoked = true
+		return w.failed("the plan after a revocation", out, perr)
 	}
-	return w.failed("the plan after a revocation", out, perr)
+	delete(w.m.labels, name)
+	if v := w.failed("the plan after a revocation", out, perr); v != nil {
+		return v
+	}
+	if !l.rotated {
+		return nil
+	}
+	// State holds the rotated token, which Plaid answers with
+	// INVALID_ACCESS_TOKEN, never ITEM_NOT_FOUND: no refresh or destroy
+	// can prove the Item gone, and the documented way out is to forget it
+	// (TestRevokedWhileRotatedTokenPending holds what should happen).
+	st, err := readState(w.statePath())
+	if err != nil {
+		return err
+	}
+	if _, ok := st[l.address()]; !ok {
+		return nil
+	}
+	w.o.Logf("    %s's rotated token was never applied: terraform state rm, as the docs say for an Item known to be gone", l.address())
+	if out, err := w.tf(ctx, "state", "rm", l.address()); err != nil {
+		return violated("unexpected-failure", "terraform state rm failed (%v): %s", err, errorSummaries(out))
+	}
+	return nil
 }
 
 // resetLogin puts ITEM_LOGIN_REQUIRED on the Item through Plaid's sandbox

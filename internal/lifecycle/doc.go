@@ -24,7 +24,8 @@
 // token rotation through Plaid's /item/access_token/invalidate with the
 // new token put in the configuration; revocation by the owner (the
 // operator then looks at a plan and drops an adopted label, as its warning
-// says); /sandbox/item/reset_login; relabels with and without a moved
+// says, and forgets it with terraform state rm when state holds a rotated
+// token: see TestRevokedWhileRotatedTokenPending); /sandbox/item/reset_login; relabels with and without a moved
 // block; forgetting with a removed block or terraform state rm; dropping
 // a label; plan, plan -refresh-only, apply, apply -refresh=false, destroy
 // with and without refresh; Ctrl-C at a drawn moment of an apply or a
