@@ -91,16 +91,6 @@ func RegisterSecret(values ...string) {
 		for _, needle := range base64Needles(v) {
 			addSkeletonLocked(needle)
 		}
-		// Every run of minTokenPieceLength of its letters and digits
-		// too: a server can split a secret across fields (error_message
-		// and request_id, say), with a field's own words between the
-		// pieces, where no search of the whole would find it. Pieces
-		// shorter than that cannot be told from ids; one length more,
-		// and a few dozen hashes, per secret.
-		sk := skeletonOf(v).text
-		for i := 0; i+minTokenPieceLength <= len(sk) && len(sk) > minTokenPieceLength; i++ {
-			addSkeletonLocked(string(sk[i : i+minTokenPieceLength]))
-		}
 	}
 }
 
