@@ -79,13 +79,7 @@ func webhookError(errType, code, message string) map[string]any {
 // when the request named none).
 func sandboxWebhook(webhookType *string, code string) (plaid.SandboxWebhook, *apiError) {
 	if _, ok := plaid.FindSandboxWebhook("", code); !ok {
-		codes := []string{}
-		for _, w := range plaid.SandboxWebhooks {
-			if !slices.Contains(codes, w.Code) {
-				codes = append(codes, w.Code)
-			}
-		}
-		return plaid.SandboxWebhook{}, invalidRequest(plaid.CodeInvalidField, "webhook_code must be one of "+fmt.Sprint(codes))
+		return plaid.SandboxWebhook{}, invalidRequest(plaid.CodeInvalidField, "webhook_code must be one of "+fmt.Sprint(plaid.SandboxWebhookCodes()))
 	}
 	t := ""
 	if webhookType != nil {
