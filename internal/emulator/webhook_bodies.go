@@ -45,8 +45,6 @@ func webhookFields(it *item, webhookType, code string, now time.Time) map[string
 		return map[string]any{"error": nil, "new_transactions": 0}
 	case "AUTH/DEFAULT_UPDATE":
 		return map[string]any{"error": nil, "account_ids_with_new_auth": []string{}, "account_ids_with_updated_auth": map[string]any{}}
-	case "IDENTITY/DEFAULT_UPDATE":
-		return map[string]any{"error": nil, "account_ids_with_updated_identity": map[string]any{}}
 	case "INVESTMENTS_TRANSACTIONS/DEFAULT_UPDATE":
 		return map[string]any{"error": nil, "new_investments_transactions": 0, "cancelled_investments_transactions": 0}
 	case "HOLDINGS/DEFAULT_UPDATE":
