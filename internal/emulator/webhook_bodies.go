@@ -45,8 +45,6 @@ func webhookFields(it *item, webhookType, code string, now time.Time) map[string
 		return map[string]any{"error": nil, "new_transactions": 0}
 	case "AUTH/DEFAULT_UPDATE":
 		return map[string]any{"error": nil, "account_ids_with_new_auth": []string{}, "account_ids_with_updated_auth": map[string]any{}}
-	case "IDENTITY/DEFAULT_UPDATE":
-		return map[string]any{"error": nil, "account_ids_with_updated_identity": map[string]any{}}
 	case "INVESTMENTS_TRANSACTIONS/DEFAULT_UPDATE":
 		return map[string]any{"error": nil, "new_investments_transactions": 0, "cancelled_investments_transactions": 0}
 	case "HOLDINGS/DEFAULT_UPDATE":
@@ -79,13 +77,7 @@ func webhookError(errType, code, message string) map[string]any {
 // when the request named none).
 func sandboxWebhook(webhookType *string, code string) (plaid.SandboxWebhook, *apiError) {
 	if _, ok := plaid.FindSandboxWebhook("", code); !ok {
-		codes := []string{}
-		for _, w := range plaid.SandboxWebhooks {
-			if !slices.Contains(codes, w.Code) {
-				codes = append(codes, w.Code)
-			}
-		}
-		return plaid.SandboxWebhook{}, invalidRequest(plaid.CodeInvalidField, "webhook_code must be one of "+fmt.Sprint(codes))
+		return plaid.SandboxWebhook{}, invalidRequest(plaid.CodeInvalidField, "webhook_code must be one of "+fmt.Sprint(plaid.SandboxWebhookCodes()))
 	}
 	t := ""
 	if webhookType != nil {

@@ -81,6 +81,11 @@ func TestFireWebhook_refusesWhatPlaidRefuses(t *testing.T) {
 	for _, tc := range []struct{ body, code string }{
 		{`"webhook_type":"AUTH","webhook_code":"DEFAULT_UPDATE"`, "SANDBOX_PRODUCT_NOT_ENABLED"},
 		{`"webhook_code":"PRODUCT_READY"`, "SANDBOX_PRODUCT_NOT_ENABLED"},
+		// With no type, ERROR is the Assets one, as the spec's description
+		// of the endpoint says ("ERROR: Assets webhook ... If the Item does
+		// not support Assets, a SANDBOX_PRODUCT_NOT_ENABLED error will
+		// result"); the Item's own ERROR webhook needs webhook_type ITEM.
+		{`"webhook_code":"ERROR"`, "SANDBOX_PRODUCT_NOT_ENABLED"},
 		{`"webhook_type":"ITEM","webhook_code":"SYNC_UPDATES_AVAILABLE"`, "INVALID_FIELD"},
 		{`"webhook_type":"NOPE","webhook_code":"LOGIN_REPAIRED"`, "INVALID_FIELD"},
 	} {

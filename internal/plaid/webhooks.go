@@ -44,8 +44,11 @@ var SandboxWebhooks = []SandboxWebhook{
 	{Type: "ITEM", Code: "LOGIN_REPAIRED"},
 	{Type: "TRANSACTIONS", Code: "SYNC_UPDATES_AVAILABLE", Product: "transactions"},
 	{Type: "ASSETS", Code: "PRODUCT_READY", Product: "assets"},
-	{Type: "ITEM", Code: "ERROR"},
+	// ERROR is an Assets webhook unless the request names ITEM: the spec's
+	// description of the endpoint calls it "Assets webhook to be fired when
+	// asset report generation has failed".
 	{Type: "ASSETS", Code: "ERROR", Product: "assets"},
+	{Type: "ITEM", Code: "ERROR"},
 }
 
 // FindSandboxWebhook returns the row for code and webhookType, or for code

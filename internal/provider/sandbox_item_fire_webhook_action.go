@@ -53,7 +53,7 @@ func (a *sandboxItemFireWebhookAction) Schema(_ context.Context, _ action.Schema
 				Optional: true,
 				MarkdownDescription: "The webhook's `webhook_type`, for the codes that exist for more than one product: `DEFAULT_UPDATE` as " +
 					codeList(plaid.SandboxWebhookTypesOf("DEFAULT_UPDATE")) + ", and `ERROR` as " + codeList(plaid.SandboxWebhookTypesOf("ERROR")) +
-					". Unset, each code goes out as its first type (`DEFAULT_UPDATE` as `TRANSACTIONS`, `ERROR` as `ASSETS`). Checked at plan time against `webhook_code`.",
+					". Unset, each code goes out as its first type (`DEFAULT_UPDATE` as `" + plaid.SandboxWebhookTypesOf("DEFAULT_UPDATE")[0] + "`, `ERROR` as `" + plaid.SandboxWebhookTypesOf("ERROR")[0] + "`). Checked at plan time against `webhook_code`.",
 				Validators: []validator.String{stringvalidator.OneOf(plaid.SandboxWebhookTypes()...)},
 			},
 		},
