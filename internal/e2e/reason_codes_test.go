@@ -13,7 +13,7 @@ import (
 // (Plaid adds them as non-breaking changes) plans with a warning, printed by
 // the CLI on the attribute, that names the codes the provider knows; it
 // does not fail the plan.
-func TestUnknownReasonCodeWarnsAtPlan(t *testing.T) {
+func TestAccReasonCode_unknownWarnsAtPlan(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	srv := startEmulator(t)

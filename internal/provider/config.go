@@ -125,7 +125,7 @@ func newProviderData(cfg providerModel, version, terraformVersion string, getenv
 			fmt.Sprintf("The provider needs the Plaid secret of the chosen environment. Set the %s environment variable (recommended, it keeps the secret out of configuration) or secret in the provider block.", envSecret))
 	case secret != "" && plaid.SecretCannotBeKept(secret):
 		// Never the value: only how long it is.
-		diags.AddAttributeError(path.Root("secret"), "Plaid Secret Too Short",
+		diags.AddAttributeError(path.Root("secret"), "Plaid Secret of an Unusable Length",
 			fmt.Sprintf("The provider's secret (or the %s environment variable) has %d characters, fewer than %d of them letters or digits (or too many). Plaid's secrets have 30; one much shorter or longer could not be kept out of the provider's output, so it is refused. Check that the whole secret was copied.", envSecret, len(secret), plaid.MinSecretLength))
 	}
 	env := plaid.Sandbox

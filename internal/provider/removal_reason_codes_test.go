@@ -83,7 +83,7 @@ func TestAccRemovalMethod_malformedReasonCodeFailsAtPlan(t *testing.T) {
 // Each reason code's fate, read from the provider server itself: which
 // severity, on which attribute, and for a warning that it names the codes
 // the provider knows. (The CLI's output for the same warning is checked in
-// internal/e2e, TestUnknownReasonCodeWarnsAtPlan.)
+// internal/e2e, TestAccReasonCode_unknownWarnsAtPlan.)
 func TestRemovalReasonValidation_unknownCodesWarnOrFail(t *testing.T) {
 	ctx := context.Background()
 	server := NewServer("test")()
