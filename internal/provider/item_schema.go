@@ -122,7 +122,8 @@ func webhookAttribute() schema.StringAttribute {
 		Optional: true,
 		Computed: true,
 		MarkdownDescription: "The URL Plaid sends this Item's webhooks to. Setting or changing it calls `/item/webhook/update` in place (Plaid then sends `WEBHOOK_UPDATE_ACKNOWLEDGED` to the new URL); " +
-			"`\"\"` clears it. When left out, the Item's current webhook is read and never overwritten.",
+			"`\"\"` clears it. When left out, the Item's current webhook is read and never overwritten. " +
+			"A URL with a user name or password in it, or holding an access token or the provider's secret, fails at plan: Terraform shows the webhook in every plan.",
 		Validators:    []validator.String{validWebhookURL()},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}

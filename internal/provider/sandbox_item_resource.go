@@ -113,8 +113,10 @@ func (r *sandboxItemResource) Configure(_ context.Context, req resource.Configur
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan time, to create sandbox Items anywhere but in
-// the sandbox, where Plaid's endpoints would answer SANDBOX_ONLY.
+// ModifyPlan refuses, at plan time, a removal note or webhook holding the
+// secret or a token (which Terraform would show and Plaid keep), and
+// sandbox Items anywhere but in the sandbox, where Plaid's endpoints would
+// answer SANDBOX_ONLY.
 func (r *sandboxItemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
