@@ -337,7 +337,7 @@ func (e *Emulator) Revoke(itemID string) error {
 	}
 	it.removed = true
 	it.removedBy = "user"
-	e.sendItemWebhookLocked(it, "USER_PERMISSION_REVOKED", nil)
+	e.sendItemWebhookLocked(it, plaid.WebhookCodeUserPermissionRevoked, nil)
 	return nil
 }
 

@@ -133,7 +133,7 @@ func (e *Emulator) itemWebhookUpdate(r *request) (map[string]any, *apiError) {
 	}
 	it.webhook = body.Webhook
 	if it.webhook != nil {
-		e.sendItemWebhookLocked(it, "WEBHOOK_UPDATE_ACKNOWLEDGED", map[string]any{"new_webhook_url": *it.webhook})
+		e.sendItemWebhookLocked(it, plaid.WebhookCodeWebhookUpdateAcknowledged, map[string]any{"new_webhook_url": *it.webhook})
 	}
 	return map[string]any{"item": e.itemJSON(it), "status": itemStatusJSON(it)}, nil
 }

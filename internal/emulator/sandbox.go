@@ -132,7 +132,7 @@ func (e *Emulator) sandboxItemFireWebhook(r *request) (map[string]any, *apiError
 	if apiErr := checkWebhookProduct(it, hook); apiErr != nil {
 		return nil, apiErr
 	}
-	if hook.Code == "LOGIN_REPAIRED" {
+	if hook.Code == plaid.WebhookCodeLoginRepaired {
 		// The webhook announces a repair: an Item that
 		// /sandbox/item/reset_login put in ITEM_LOGIN_REQUIRED works
 		// again.

@@ -14,6 +14,16 @@ const (
 	WebhookMaxAge             = 5 * time.Minute
 )
 
+// The Item webhook codes the provider's own flows send or act on: the
+// emulator sends USER_PERMISSION_REVOKED when a user revokes an Item and
+// WEBHOOK_UPDATE_ACKNOWLEDGED after /item/webhook/update, and a fired
+// LOGIN_REPAIRED repairs an Item that /sandbox/item/reset_login signed out.
+const (
+	WebhookCodeUserPermissionRevoked     = "USER_PERMISSION_REVOKED"
+	WebhookCodeWebhookUpdateAcknowledged = "WEBHOOK_UPDATE_ACKNOWLEDGED"
+	WebhookCodeLoginRepaired             = "LOGIN_REPAIRED"
+)
+
 // SandboxWebhook is one webhook /sandbox/item/fire_webhook can fire: its
 // webhook_type and webhook_code, and the product the Item must have
 // (none: any Item), else SANDBOX_PRODUCT_NOT_ENABLED.
@@ -37,11 +47,11 @@ var SandboxWebhooks = []SandboxWebhook{
 	{Type: "ITEM", Code: "NEW_ACCOUNTS_AVAILABLE"},
 	{Type: "AUTH", Code: "SMS_MICRODEPOSITS_VERIFICATION", Product: "auth"},
 	{Type: "ITEM", Code: "AUTHORIZATION_GRANTED"},
-	{Type: "ITEM", Code: "USER_PERMISSION_REVOKED"},
+	{Type: "ITEM", Code: WebhookCodeUserPermissionRevoked},
 	{Type: "ITEM", Code: "USER_ACCOUNT_REVOKED"},
 	{Type: "ITEM", Code: "PENDING_DISCONNECT"},
 	{Type: "TRANSACTIONS", Code: "RECURRING_TRANSACTIONS_UPDATE", Product: "transactions"},
-	{Type: "ITEM", Code: "LOGIN_REPAIRED"},
+	{Type: "ITEM", Code: WebhookCodeLoginRepaired},
 	{Type: "TRANSACTIONS", Code: "SYNC_UPDATES_AVAILABLE", Product: "transactions"},
 	{Type: "ASSETS", Code: "PRODUCT_READY", Product: "assets"},
 	// ERROR is an Assets webhook unless the request names ITEM: the spec's
