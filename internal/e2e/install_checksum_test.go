@@ -87,7 +87,7 @@ func TestInstall_changedBuildPrintsTheLockStep(t *testing.T) {
 	var step []string
 	for _, line := range strings.Split(out, "\n") {
 		if line = strings.TrimSpace(line); strings.HasPrefix(line, prefix) {
-			step = strings.Fields(strings.TrimSuffix(line, "(OpenTofu)"))
+			step = strings.Fields(line)
 		}
 	}
 	if step == nil {
