@@ -28,7 +28,7 @@ import (
 // cost when nobody splits the limit.
 func TestCLI_concurrentRunsShareOnePerClientLimit(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipped in -short: three concurrent terraform runs, twice")
+		t.Skip("skipped in -short: two concurrent terraform runs, twice")
 	}
 	const (
 		runs          = 2
