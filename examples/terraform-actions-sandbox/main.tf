@@ -10,7 +10,8 @@
 #   terraform destroy
 #
 # Against the bundled emulator (PLAID_BASE_URL=http://127.0.0.1:8080), as
-# examples/ci/github-actions.yml does, or Plaid's sandbox.
+# the webhook-receiver job of examples/ci/github-actions-from-source.yml
+# does, or Plaid's sandbox.
 
 terraform {
   required_version = ">= 1.14"
