@@ -2,22 +2,16 @@
 # request beyond one /item/get per Item per plan, and none at all with
 # `terraform plan -refresh=false` (which shows the health last recorded).
 
-locals {
-  # The labels of the Items that need attention, each with why.
-  plaid_items_needing_attention = sort(concat(
-    [for label, item in plaid_item.adopted : "${label} (${item.error_code})" if item.error_code != null],
-    [for label, item in plaid_item.adopted : "${label} (consent expires ${item.consent_expiration_time})"
-    if item.consent_expiration_time == null ? false : timecmp(item.consent_expiration_time, timeadd(plantimestamp(), "720h")) < 0],
-  ))
-}
+# One check per Item (./item-health), each naming its Item by label when it
+# needs attention. An Item whose health the plan cannot know yet (one being
+# adopted) holds back its own check only.
+module "plaid_item_health" {
+  source   = "./item-health"
+  for_each = plaid_item.adopted
 
-# A failed check is a warning: the plan and apply go on, and it names the
-# Items whose users must go through Link's update mode.
-check "plaid_items_healthy" {
-  assert {
-    condition     = length(local.plaid_items_needing_attention) == 0
-    error_message = "Plaid Items needing attention: ${join(", ", local.plaid_items_needing_attention)}."
-  }
+  label                   = each.key
+  error_code              = each.value.error_code
+  consent_expiration_time = each.value.consent_expiration_time
 }
 
 output "plaid_item_errors" {

@@ -9,9 +9,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -130,6 +133,10 @@ func (p *Provider) Workspace(dir string, files map[string]string) (*Workspace, e
 		return nil, err
 	}
 	for name, content := range files {
+		// A local module's files are keyed by their path (see CopyFiles).
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o700); err != nil {
+			return nil, err
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			return nil, err
 		}
@@ -189,8 +196,27 @@ func (w *Workspace) Command(ctx context.Context, args ...string) (*exec.Cmd, *by
 	return cmd, &out
 }
 
-// CopyFiles reads the .tf files of dir, for New.
+// CopyFiles reads the .tf files of dir, for New, keyed by name, and those
+// of every local module they call (source = "./NAME", such as
+// examples/adopt-many's item-health), keyed NAME/FILE. A workspace holding
+// a local module needs GetModules before anything else.
 func CopyFiles(dir string) (map[string]string, error) {
+	files, err := readTF(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range localModules(files) {
+		module, err := readTF(filepath.Join(dir, name), name)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(files, module)
+	}
+	return files, nil
+}
+
+// readTF reads the .tf files of dir, keyed by their name under prefix.
+func readTF(dir, prefix string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -204,9 +230,43 @@ func CopyFiles(dir string) (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		files[e.Name()] = string(b)
+		files[path.Join(prefix, e.Name())] = string(b)
 	}
 	return files, nil
+}
+
+// localModuleSource is a module call's source naming a directory beside
+// the configuration.
+var localModuleSource = regexp.MustCompile(`(?m)^\s*source\s*=\s*"\./([A-Za-z0-9_-]+)/?"`)
+
+// localModules names, sorted, the directories beside the configuration
+// that its root module's files call as modules.
+func localModules(files map[string]string) []string {
+	seen := map[string]bool{}
+	for name, content := range files {
+		if strings.Contains(name, "/") {
+			continue
+		}
+		for _, m := range localModuleSource.FindAllStringSubmatch(content, -1) {
+			seen[m[1]] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// GetModules installs the local modules that the workspace's files call,
+// as `terraform init` would (init itself looks the dev_overrides provider
+// up in the registry, and fails); without them every other command fails
+// with "Module not installed". It does nothing when files call none.
+func (w *Workspace) GetModules(ctx context.Context, files map[string]string) error {
+	if len(localModules(files)) == 0 {
+		return nil
+	}
+	out, err := w.Terraform(ctx, "get", "-no-color")
+	if err != nil {
+		return fmt.Errorf("%w\n%s", err, out)
+	}
+	return nil
 }
 
 // StartGateway builds examples/gateway (the credential-injecting gateway

@@ -28,7 +28,8 @@ const requiredProviders = `terraform {
 `
 
 // Every directory of examples/ that holds .tf files passes `validate`
-// against a freshly built provider, so that the examples in the docs keep
+// against a freshly built provider (the local modules it calls installed
+// first, as `terraform get` does), so that the examples in the docs keep
 // working. The CLI is the one under test (TF_ACC_TERRAFORM_PATH, else the
 // terraform on PATH; `make validate-examples` runs this test alone). Under
 // Terraform the examples only OpenTofu parses (directories named
@@ -77,6 +78,9 @@ func TestExamples_validate(t *testing.T) {
 				t.Fatal(err)
 			}
 			ws.CLI = cli
+			if err := ws.GetModules(ctx, files); err != nil {
+				t.Fatalf("%s %s: %v", name, version, err)
+			}
 			if out, err := ws.Terraform(ctx, "validate", "-no-color"); err != nil {
 				if backend := missingBackend.FindStringSubmatch(out); backend != nil {
 					// .ci/cli builds Terraform 1.12 and later without the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,17 +26,30 @@ type planJSON struct {
 		After        any `json:"after"`
 		AfterUnknown any `json:"after_unknown"`
 	} `json:"output_changes"`
+	Checks []struct {
+		Instances []struct {
+			Address struct {
+				Module string `json:"module"`
+			} `json:"address"`
+			Status   string `json:"status"`
+			Problems []struct {
+				Message string `json:"message"`
+			} `json:"problems"`
+		} `json:"instances"`
+	} `json:"checks"`
 }
 
 // Three adopted Items with examples/adopt-many and its health.tf, as the
 // docs show them. One is revoked by its owner and another needs login:
 // one plan shows both, and fails on neither. The revoked Item leaves state
 // with a warning naming it (its token is still configured, so the plan
-// adopts it again), the one needing login shows ITEM_LOGIN_REQUIRED, known
-// at plan time in the resource and the output, the healthy one null. That
-// plan reads each Item once, with its refresh; `plan -refresh=false` makes
-// no request at all. Once the revoked token is dropped, as its warning
-// says, the check block names the Item needing login by its label.
+// adopts it again, its health known only after apply), the one needing
+// login shows ITEM_LOGIN_REQUIRED, known at plan time in the resource, the
+// output and its check, which names it by label in that same plan; the
+// healthy one null, its check quiet. That plan reads each Item once, with
+// its refresh; `plan -refresh=false` makes no request at all. Once the
+// revoked token is dropped, as its warning says, the apply names the Item
+// needing login again.
 func TestCLI_healthOfEveryItemInOnePlan(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -72,6 +86,20 @@ func TestCLI_healthOfEveryItemInOnePlan(t *testing.T) {
 	}
 	if !strings.Contains(out, items["revoked"].ItemID) || !strings.Contains(out, "ITEM_LOGIN_REQUIRED") {
 		t.Errorf("the plan should warn of the revoked Item %s and show ITEM_LOGIN_REQUIRED:\n%s", items["revoked"].ItemID, out)
+	}
+	// The check of the Item needing login fails in this plan, by label,
+	// though the revoked Item's health is unknown until the apply: each
+	// Item has a check of its own (examples/adopt-many/item-health). The
+	// revoked Item's check waits for the apply, and Terraform's warning
+	// names it; the healthy Item's passes.
+	if !strings.Contains(out, "Plaid Item needing attention: login (ITEM_LOGIN_REQUIRED).") {
+		t.Errorf("the plan that still configures the revoked token should warn of the Item needing login, by label:\n%s", out)
+	}
+	if n := strings.Count(out, "Plaid Item needing attention:"); n != 1 {
+		t.Errorf("the plan names %d Items needing attention, want 1 (login):\n%s", n, out)
+	}
+	if !regexp.MustCompile(`(?s)Check block assertion known after apply.*?var\.label is "revoked"`).MatchString(out) {
+		t.Errorf("the plan should say the revoked Item's check is known after apply, naming it:\n%s", out)
 	}
 	gets := map[string]int{}
 	for _, c := range srv.Calls()[calls:] {
@@ -118,6 +146,25 @@ func TestCLI_healthOfEveryItemInOnePlan(t *testing.T) {
 	for address := range want {
 		t.Errorf("%s is not in the plan", address)
 	}
+	// Each Item's check, as the plan records it: the one needing login
+	// failed with its message, the revoked one waits for the apply.
+	checks := map[string]string{}
+	for _, c := range plan.Checks {
+		for _, in := range c.Instances {
+			checks[in.Address.Module] = in.Status
+			for _, p := range in.Problems {
+				checks[in.Address.Module] += ": " + p.Message
+			}
+		}
+	}
+	wantChecks := map[string]string{
+		`module.plaid_item_health["healthy"]`: "pass",
+		`module.plaid_item_health["login"]`:   "fail: Plaid Item needing attention: login (ITEM_LOGIN_REQUIRED).",
+		`module.plaid_item_health["revoked"]`: "unknown",
+	}
+	if !reflect.DeepEqual(checks, wantChecks) {
+		t.Errorf("the plan's checks: %v, want %v", checks, wantChecks)
+	}
 	errs, _ := plan.OutputChanges["plaid_item_errors"].After.(map[string]any)
 	if v, ok := errs["login"]; !ok || v != "ITEM_LOGIN_REQUIRED" {
 		t.Errorf("output plaid_item_errors in the plan: %v, want login known as ITEM_LOGIN_REQUIRED", errs)
@@ -129,8 +176,8 @@ func TestCLI_healthOfEveryItemInOnePlan(t *testing.T) {
 	delete(tokens, "revoked")
 	setTokens(ws, tokens)
 	out, err = ws.Terraform(ctx, "apply", "-auto-approve", "-no-color")
-	if err != nil || !strings.Contains(out, "Plaid Items needing attention: login (ITEM_LOGIN_REQUIRED).") {
-		t.Errorf("the apply without the revoked token should warn of the Item needing login, by label: %v\n%s", err, out)
+	if err != nil || !strings.Contains(out, "Plaid Item needing attention: login (ITEM_LOGIN_REQUIRED).") || strings.Contains(out, "known after apply") {
+		t.Errorf("the apply without the revoked token should warn of the Item needing login, by label, and no check should wait: %v\n%s", err, out)
 	}
 	out, err = ws.Terraform(ctx, "output", "-json", "plaid_item_errors")
 	if err != nil || strings.Join(strings.Fields(out), "") != `{"healthy":null,"login":"ITEM_LOGIN_REQUIRED"}` {

@@ -25,8 +25,9 @@ func startEmulator(t *testing.T) *emulator.Server {
 	return srv
 }
 
-// exampleWorkspace copies an example (and its tests/ folder, with the
-// helper modules in it) into a workspace run against srv.
+// exampleWorkspace copies an example, with the local modules it calls
+// (installed, as terraform get does) and its tests/ folder (with the
+// helper modules in it), into a workspace run against srv.
 func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *emulator.Server) *clirun.Workspace {
 	t.Helper()
 	if _, err := exec.LookPath("terraform"); err != nil {
@@ -46,6 +47,9 @@ func exampleWorkspace(ctx context.Context, t *testing.T, example string, srv *em
 		t.Fatal(err)
 	}
 	copyTree(t, filepath.Join(root, "examples", example, "tests"), filepath.Join(ws.Dir, "tests"))
+	if err := ws.GetModules(ctx, files); err != nil {
+		t.Fatal(err)
+	}
 	ws.Env = []string{"PLAID_BASE_URL=" + srv.URL, "PLAID_CLIENT_ID=" + srv.ClientID(), "PLAID_SECRET=" + srv.Secret()}
 	return ws
 }

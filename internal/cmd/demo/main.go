@@ -76,6 +76,10 @@ func run(gateway bool) error {
 		return err
 	}
 	ws.Transcript = os.Stdout
+	// examples/adopt-many checks each Item's health through a local module.
+	if err := ws.GetModules(ctx, files); err != nil {
+		return err
+	}
 	ws.Env = []string{
 		"PLAID_BASE_URL=" + srv.URL,
 		"PLAID_CLIENT_ID=" + emu.ClientID(),
