@@ -11,6 +11,9 @@ func TestSummarize_countsTopLevelTestsAndShowsOnlyFailedOutput(t *testing.T) {
 		`{"Action":"output","Package":"p","Test":"TestA","Output":"quiet log of a pass\n"}`,
 		`{"Action":"pass","Package":"p","Test":"TestA"}`,
 		`{"Action":"run","Package":"p","Test":"TestB"}`,
+		`{"Action":"run","Package":"p","Test":"TestB/sibling"}`,
+		`{"Action":"output","Package":"p","Test":"TestB/sibling","Output":"a passing sibling's log\n"}`,
+		`{"Action":"pass","Package":"p","Test":"TestB/sibling"}`,
 		`{"Action":"run","Package":"p","Test":"TestB/sub"}`,
 		`{"Action":"output","Package":"p","Test":"TestB/sub","Output":"the subtest's failure\n"}`,
 		`{"Action":"fail","Package":"p","Test":"TestB/sub"}`,
@@ -19,6 +22,8 @@ func TestSummarize_countsTopLevelTestsAndShowsOnlyFailedOutput(t *testing.T) {
 		`{"Action":"skip","Package":"p","Test":"TestC"}`,
 		`{"Action":"output","Package":"p","Output":"FAIL\tp\t0.1s\n"}`,
 		`{"Action":"fail","Package":"p"}`,
+		`{"Action":"output","Package":"q","Output":"PASS\n"}`,
+		`{"Action":"output","Package":"q","Output":"contract line TestMain printed\n"}`,
 		`{"Action":"output","Package":"q","Output":"ok  \tq\t0.1s\n"}`,
 		`{"Action":"pass","Package":"q"}`,
 	}, "\n")
@@ -27,7 +32,7 @@ func TestSummarize_countsTopLevelTestsAndShowsOnlyFailedOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := s.line(), "1 passed, 1 failed, 1 skipped (TestC)"; got != want {
+	if got, want := s.line(), "1 passed, 1 failed, 1 skipped (TestC); 1 package(s) failed (p)"; got != want {
 		t.Errorf("line %q, want %q", got, want)
 	}
 	if s.ok() {
@@ -39,7 +44,7 @@ func TestSummarize_countsTopLevelTestsAndShowsOnlyFailedOutput(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, not := range []string{"quiet log of a pass", "no PLAID_CLIENT_ID"} {
+	for _, not := range []string{"quiet log of a pass", "no PLAID_CLIENT_ID", "a passing sibling's log", "contract line TestMain printed"} {
 		if strings.Contains(out, not) {
 			t.Errorf("output shows %q, which plain go test hides:\n%s", not, out)
 		}
@@ -66,5 +71,30 @@ func TestSummarize_aBuildFailureOrNoResultFailsTheRun(t *testing.T) {
 				t.Errorf("%s showed nothing", name)
 			}
 		})
+	}
+}
+
+func TestSummarize_aPackageFailingWithNoFailedTestIsNamedWithWhatDidNotFinish(t *testing.T) {
+	in := strings.Join([]string{
+		`{"Action":"run","Package":"p","Test":"TestSlow"}`,
+		`{"Action":"output","Package":"p","Test":"TestSlow","Output":"still waiting\n"}`,
+		`{"Action":"output","Package":"p","Output":"panic: test timed out after 30m0s\n"}`,
+		`{"Action":"fail","Package":"p"}`,
+	}, "\n")
+	var w strings.Builder
+	s, err := summarize(strings.NewReader(in), &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ok() {
+		t.Error("a failed package must fail the run")
+	}
+	if got, want := s.line(), "0 passed, 0 failed, 0 skipped; 1 package(s) failed (p)"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	for _, want := range []string{"--- p TestSlow: did not finish", "still waiting", "panic: test timed out"} {
+		if !strings.Contains(w.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, w.String())
+		}
 	}
 }
