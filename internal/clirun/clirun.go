@@ -212,8 +212,20 @@ func CopyFiles(dir string) (map[string]string, error) {
 		}
 		maps.Copy(files, module)
 	}
+	// Any other relative source would not be copied, and terraform get
+	// would fail far from the cause: refuse it here, naming it.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		for _, m := range relativeModuleSource.FindAllStringSubmatch(files[name], -1) {
+			if strings.Contains(name, "/") || !localModuleSource.MatchString(m[0]) {
+				return nil, fmt.Errorf("%s: %s calls the module %q: only local modules one directory beside the configuration (source = \"./NAME\"), called from its own files, are copied", dir, name, m[1])
+			}
+		}
+	}
 	return files, nil
 }
+
+// relativeModuleSource is any module call's source that is a path.
+var relativeModuleSource = regexp.MustCompile(`\bsource\s*=\s*"(\.\.?/[^"]*)"`)
 
 // readTF reads the .tf files of dir, keyed by their name under prefix.
 func readTF(dir, prefix string) (map[string]string, error) {
@@ -237,7 +249,7 @@ func readTF(dir, prefix string) (map[string]string, error) {
 
 // localModuleSource is a module call's source naming a directory beside
 // the configuration.
-var localModuleSource = regexp.MustCompile(`(?m)^\s*source\s*=\s*"\./([A-Za-z0-9_-]+)/?"`)
+var localModuleSource = regexp.MustCompile(`\bsource\s*=\s*"\./([A-Za-z0-9_-]+)/?"`)
 
 // localModules names, sorted, the directories beside the configuration
 // that its root module's files call as modules.

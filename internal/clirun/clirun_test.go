@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,32 @@ func TestCopyFilesTakesLocalModules(t *testing.T) {
 	}
 	if len(localModules(map[string]string{"main.tf": "provider \"plaid\" {}\n"})) != 0 {
 		t.Error("a configuration without module calls has local modules")
+	}
+}
+
+func TestCopyFiles_refusesModuleSourcesItWouldNotCopy(t *testing.T) {
+	for name, layout := range map[string]map[string]string{
+		"nested path":      {"main.tf": `module "m" { source = "./modules/m" }`, "modules/m/main.tf": ""},
+		"parent directory": {"main.tf": `module "m" { source = "../shared" }`},
+		"call from a module": {
+			"main.tf":   `module "m" { source = "./m" }`,
+			"m/main.tf": `module "n" { source = "./n" }`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "config")
+			for file, content := range layout {
+				p := filepath.Join(dir, filepath.FromSlash(file))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(content+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if files, err := CopyFiles(dir); err == nil || !strings.Contains(err.Error(), "only local modules one directory beside") {
+				t.Errorf("CopyFiles = %v, %v; want it refused, naming the call", files, err)
+			}
+		})
 	}
 }
