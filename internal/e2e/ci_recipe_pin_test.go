@@ -14,8 +14,9 @@ import (
 	"github.com/ledgerline/terraform-provider-plaid/internal/clirun"
 )
 
-// TestAccCIRecipe_fromSource builds this clone's HEAD, not the commit the
-// recipe pins, so on its own a pin left behind would pass. A user copying
+// TestCIRecipe_pinnedCommitRunsTodaysModules: TestAccCIRecipe_fromSource
+// builds this clone's HEAD, not the commit the recipe pins, so on its own
+// a pin left behind would pass. A user copying
 // the recipe runs today's example modules against the pinned provider: that
 // works when the pin is a commit of this history and those modules have not
 // changed since it (at the pin they were tested with that provider). A
@@ -45,17 +46,26 @@ func TestCIRecipe_pinnedCommitRunsTodaysModules(t *testing.T) {
 		out, err := exec.Command("git", append([]string{"-C", root}, args...)...).CombinedOutput()
 		return strings.TrimSpace(string(out)), err
 	}
-	if _, err := git("rev-parse", "--verify", "HEAD"); err != nil {
-		t.Skipf("skipped: %s is not a git clone", root)
+	// The repository must be this tree's own: a copy unpacked inside some
+	// other repository (a dotfiles-managed home, say) would be compared
+	// with that one's history.
+	top, err := git("rev-parse", "--show-toplevel")
+	if err != nil {
+		t.Skipf("skipped: %s is not a git clone: %s", root, top)
+	}
+	if same, _ := filepath.EvalSymlinks(top); same != mustEvalSymlinks(t, root) {
+		t.Skipf("skipped: %s is not a clone of its own (git's top level is %s)", root, top)
 	}
 	if _, err := git("cat-file", "-e", pin+"^{commit}"); err != nil {
 		if shallow, _ := git("rev-parse", "--is-shallow-repository"); shallow == "true" {
 			t.Skipf("skipped: this clone is shallow and lacks the pinned commit %s", pin)
 		}
-		t.Fatalf("%s pins %s, which is not a commit of this repository", recipe, pin)
+		t.Fatalf("%s pins %s, which is not a commit of this repository "+
+			"(a pin to a branch's commit is lost when the branch is squashed or rebased on merge: pin a commit of main)", recipe, pin)
 	}
 	if _, err := git("merge-base", "--is-ancestor", pin, "HEAD"); err != nil {
-		t.Fatalf("%s pins %s, which is not an ancestor of HEAD", recipe, pin)
+		t.Fatalf("%s pins %s, which is not an ancestor of HEAD "+
+			"(a pin to a branch's commit is lost when the branch is squashed or rebased on merge: pin a commit of main)", recipe, pin)
 	}
 
 	modules := map[string]bool{}
@@ -81,4 +91,13 @@ func TestCIRecipe_pinnedCommitRunsTodaysModules(t *testing.T) {
 			"Commit the change, then move PLAID_PROVIDER_COMMIT to that commit (or a later one) in a commit of its own.",
 			recipe, pin, changed)
 	}
+}
+
+func mustEvalSymlinks(t *testing.T, path string) string {
+	t.Helper()
+	p, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -84,17 +84,20 @@ func TestInstall_changedBuildPrintsTheLockStep(t *testing.T) {
 	if name == "OpenTofu" {
 		prefix = "tofu providers lock "
 	}
-	var step []string
+	step := ""
 	for _, line := range strings.Split(out, "\n") {
 		if line = strings.TrimSpace(line); strings.HasPrefix(line, prefix) {
-			step = strings.Fields(line)
+			step = line
 		}
 	}
-	if step == nil {
+	if step == "" {
 		t.Fatalf("make install printed no %q step:\n%s", prefix, out)
 	}
-	if out, err := run(work, cli, step[1:]...); err != nil {
-		t.Fatalf("the printed step %v: %v\n%s", step, err, out)
+	// As pasted into a shell, quotes and all; only the CLI's name becomes
+	// the path of the CLI under test.
+	_, args, _ := strings.Cut(step, " ")
+	if out, err := run(work, "sh", "-c", `exec "$0" `+args, cli); err != nil {
+		t.Fatalf("the printed step %q: %v\n%s", step, err, out)
 	}
 	if out, err := run(work, cli, "init", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("init after the printed step: %v\n%s", err, out)
