@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
 )
@@ -186,10 +187,10 @@ func (w *walk) revoke(ctx context.Context, name string) error {
 	if !l.rotated {
 		return nil
 	}
-	// State holds the rotated token, which Plaid answers with
+	// State holds the rotated-out token, which Plaid answers with
 	// INVALID_ACCESS_TOKEN, never ITEM_NOT_FOUND: no refresh or destroy
-	// can prove the Item gone, and the documented way out is to forget it
-	// (TestRevokedWhileRotatedTokenPending holds what should happen).
+	// can prove the Item gone, so the plan's warning for the new token
+	// says to forget the resource (TestRevokedWhileRotatedTokenPending).
 	st, err := readState(w.statePath())
 	if err != nil {
 		return err
@@ -197,7 +198,10 @@ func (w *walk) revoke(ctx context.Context, name string) error {
 	if _, ok := st[l.address()]; !ok {
 		return nil
 	}
-	w.o.Logf("    %s's rotated token was never applied: terraform state rm, as the docs say for an Item known to be gone", l.address())
+	if !w.m.faults && !strings.Contains(out, "Plaid Item Removed After Its Token Was Rotated") {
+		return violated("misleading-advice", "the plan after %s's revocation, with its rotated token pending, does not say to forget the resource: %s", name, errorSummaries(out))
+	}
+	w.o.Logf("    %s's rotated token was never applied: terraform state rm, as the plan's warning says", l.address())
 	if out, err := w.tf(ctx, "state", "rm", l.address()); err != nil {
 		return violated("unexpected-failure", "terraform state rm failed (%v): %s", err, errorSummaries(out))
 	}

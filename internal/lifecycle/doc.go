@@ -25,7 +25,7 @@
 // new token put in the configuration; revocation by the owner (the
 // operator then looks at a plan and drops an adopted label, as its warning
 // says, and forgets it with terraform state rm when state holds a rotated
-// token: see TestRevokedWhileRotatedTokenPending); /sandbox/item/reset_login; relabels with and without a moved
+// token, as that plan's warning says: see TestRevokedWhileRotatedTokenPending); /sandbox/item/reset_login; relabels with and without a moved
 // block; forgetting with a removed block or terraform state rm; dropping
 // a label; plan, plan -refresh-only, apply, apply -refresh=false, destroy
 // with and without refresh; Ctrl-C at a drawn moment of an apply or a
@@ -60,6 +60,9 @@
 //   - a destroy converges: re-run at most once after an interrupt, and the
 //     final one always succeeds, empties state and removes every Item
 //     state held;
+//   - with faults off, the plan after an Item is revoked while its rotated
+//     token waits for an apply tells the operator to forget the resource,
+//     the one way out that works ("misleading-advice");
 //   - no secret or token appears in any output or TRACE log
 //     (internal/leakcheck, with the secret and every token the emulator
 //     issued); every command runs with TF_LOG=TRACE unless

@@ -118,6 +118,12 @@ func TestLifecycle_shrunkSequences(t *testing.T) {
 		// destroy of the old key fails on the rotated token, and the Item
 		// stays in state under both keys (seeds 5, 20, 27).
 		{"rename without a moved block with a rotated token pending", "adopt:a3,rotate:a3,relabel:a3"},
+		// An owner's revocation while a rotated token waits for its apply:
+		// the plan's warning said to drop the token, which leads to a
+		// destroy through the rotated-out token that always fails (seed 64
+		// of 41-70; TestRevokedWhileRotatedTokenPending). The walk now holds
+		// the warning to the way out that works.
+		{"revocation while a rotated token waits", "adopt:a0,rotate:a0,revoke:a0"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if strings.Contains(c.name, "rotated token pending") {

@@ -76,7 +76,7 @@ func updateManagedItem[M any, P itemModel[M]](ctx context.Context, data *provide
 	planned := p.itemHealth
 	var read *plaid.Item // the freshest answer about the Item that apply got
 	if !p.AccessToken.Equal(s.AccessToken) {
-		got, diags := checkSameItem(ctx, data, p.AccessToken.ValueString(), &s.itemFields)
+		got, diags := checkSameItem(ctx, data, p.AccessToken.ValueString(), s.AccessToken.ValueString(), &s.itemFields)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -238,11 +238,11 @@ func checkTokenEnvironment(token types.String, env plaid.Environment, diags *dia
 // belong to the Item in state. Anything else is refused, and nothing is
 // removed: the plan may have been made before the token was known. It
 // returns what /item/get said of the Item.
-func checkSameItem(ctx context.Context, data *providerData, token string, state *itemFields) (*plaid.Item, diag.Diagnostics) {
+func checkSameItem(ctx context.Context, data *providerData, token, oldToken string, state *itemFields) (*plaid.Item, diag.Diagnostics) {
 	itemID := state.ItemID.ValueString()
 	got, err := data.client.GetItem(ctx, token)
 	if err != nil {
-		return nil, tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, data)
+		return nil, newTokenRefused(ctx, data, itemID, oldToken, err)
 	}
 	var diags diag.Diagnostics
 	if got.Item.ItemID != itemID {
@@ -252,4 +252,46 @@ func checkSameItem(ctx context.Context, data *providerData, token string, state 
 				got.Item.ItemID, itemID, itemID, got.Item.ItemID, itemID))
 	}
 	return &got.Item, diags
+}
+
+// newTokenRefused explains why /item/get refused the token that replaces
+// Item itemID's in place (at plan and at apply). ITEM_NOT_FOUND needs the
+// token in state to say what to do, so it costs one more /item/get, made
+// only then: the usual advice, to take the token out of the configuration,
+// plans a destroy through the token in state, which is a trap either way.
+// If Plaid rejects that token (rotated), the destroy fails on every run;
+// if it works, the Item lives on and the destroy removes it.
+func newTokenRefused(ctx context.Context, data *providerData, itemID, oldToken string, err error) diag.Diagnostics {
+	const failure = "Could Not Check the New Access Token"
+	attempted := "Checking the new access token of Item " + itemID + " with /item/get"
+	if !plaid.IsItemNotFound(err) || oldToken == "" {
+		return tokenRefused(failure, attempted, err, data)
+	}
+	var diags diag.Diagnostics
+	old, oldErr := data.client.GetItem(ctx, oldToken)
+	switch {
+	case plaid.HasCode(oldErr, plaid.CodeInvalidAccessToken):
+		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Removed After Its Token Was Rotated",
+			plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
+				"The token in state fails too: Plaid answers it INVALID_ACCESS_TOKEN (%s), as it does once a token is rotated with /item/access_token/invalidate. "+
+				"If the new token is Item %s's rotated token, the Item was removed, or its owner revoked access, after the rotation: there is nothing left to manage. "+
+				"Terraform cannot prove it, because the token it holds proves nothing, so forget the resource and then remove the token from the configuration:\n"+
+				"    terraform state list -id=%s\n"+
+				"    terraform state rm '<address>'\n"+
+				"Removing only the token from the configuration does not work: Terraform then destroys the resource through the rejected token in state, and that fails on every run. "+
+				"If the new token is not Item %s's, put the Item's current token in the configuration instead.",
+				attempted, err, oldErr, itemID, itemID, itemID)))
+	case oldErr == nil && old.Item.ItemID == itemID:
+		diags.AddAttributeError(path.Root("access_token"), "New Access Token's Item Already Removed",
+			plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
+				"The new token's Item was removed, or its owner revoked access, so it is not Item %s's token: the token in state still reaches Item %s, which lives on. "+
+				"Put that token back in the configuration to keep managing the Item. "+
+				"Removing the resource from the configuration instead removes Item %s at Plaid (with the removal_method call), for good.",
+				attempted, err, itemID, itemID, itemID)))
+	default:
+		// Gone under the old token too (a plan with -refresh=false), or the
+		// old token could not be checked: the usual advice holds.
+		diags.Append(tokenRefused(failure, attempted, err, data)...)
+	}
+	return diags
 }

@@ -117,7 +117,7 @@ func (r *itemResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		// A warning, not an error: this plan may be the refresh that
 		// terraform destroy makes first, which an error would block. The
 		// update's own check (checkSameItem) fails the apply.
-		for _, d := range tokenRefused("Could Not Check the New Access Token", "Checking the new access token of Item "+itemID+" with /item/get", err, r.data) {
+		for _, d := range newTokenRefused(ctx, r.data, itemID, prior.AccessToken.ValueString(), err) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("access_token"), d.Summary(), d.Detail()+"\n\nApplying this plan will fail at this check; nothing is removed.")
 		}
 		return

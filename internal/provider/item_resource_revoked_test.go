@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -126,4 +127,45 @@ func TestAccItem_revokedAfterInPlaceUpdate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A token whose Item is gone, put in place of a live Item's token (a paste
+// from the wrong place), must not be met with the advice for a gone Item:
+// "remove the token from the configuration" would then destroy the live
+// Item through the token in state. The plan says the Item in state lives
+// on, the apply fails and changes nothing, and the old token puts it right.
+func TestAccItem_goneTokenInPlaceOfLiveOneKeepsTheItem(t *testing.T) {
+	tg := acctest.NewTarget(t)
+	e := tg.RequireEmulator(t)
+	live := tg.NewItem(t)
+	config := itemConfig(tg, tokenVar, "")
+	liveAndUntouched := func(*terraform.State) error {
+		if st := e.Item(live.ItemID); !st.Exists || st.RemoveCount != 0 {
+			return fmt.Errorf("the live Item was touched: %+v", st)
+		}
+		return nil
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		CheckDestroy:             tg.CheckItemsRemoved("plaid_item"),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					gone := e.Seed(emulator.SeedOptions{})
+					mustRevoke(t, e, gone.ItemID)
+					tg.UseToken(t, gone.AccessToken)
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)New Access Token's Item Already Removed.*the token in state still\s+reaches Item\s+` + live.ItemID),
+			},
+			{
+				PreConfig: func() { tg.UseToken(t, live.AccessToken) },
+				Config:    config,
+				PlanOnly:  true,
+				Check:     liveAndUntouched,
+			},
+			{Config: config, Check: liveAndUntouched},
+		},
+	})
 }
