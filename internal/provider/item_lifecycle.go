@@ -257,10 +257,12 @@ func checkSameItem(ctx context.Context, data *providerData, token, oldToken stri
 // newTokenRefused explains why /item/get refused the token that replaces
 // Item itemID's in place (at plan and at apply). ITEM_NOT_FOUND needs the
 // token in state to say what to do, so it costs one more /item/get, made
-// only then: the usual advice, to take the token out of the configuration,
-// plans a destroy through the token in state, which is a trap either way.
-// If Plaid rejects that token (rotated), the destroy fails on every run;
-// if it works, the Item lives on and the destroy removes it.
+// only then. The usual advice for a gone Item, to take its token out of the
+// configuration, plans a destroy through the token in state, which is safe
+// only when that token finds the Item gone too: if Plaid rejects it
+// (rotated out), the destroy fails on every run; if it still reaches an
+// Item, the destroy removes that Item. So that advice is given only on that
+// proof, and anything short of an answer asks for another plan.
 func newTokenRefused(ctx context.Context, data *providerData, itemID, oldToken string, err error) diag.Diagnostics {
 	const failure = "Could Not Check the New Access Token"
 	attempted := "Checking the new access token of Item " + itemID + " with /item/get"
@@ -269,29 +271,44 @@ func newTokenRefused(ctx context.Context, data *providerData, itemID, oldToken s
 	}
 	var diags diag.Diagnostics
 	old, oldErr := data.client.GetItem(ctx, oldToken)
+	checkingOld := "Checking the token in state of Item " + itemID + " with /item/get"
 	switch {
+	case plaid.IsItemNotFound(oldErr):
+		// Gone under both tokens (a plan with -refresh=false; a refresh
+		// would have dropped the resource): destroy succeeds.
+		diags.Append(tokenRefused(failure, attempted, err, data)...)
 	case plaid.HasCode(oldErr, plaid.CodeInvalidAccessToken):
 		diags.AddAttributeError(path.Root("access_token"), "Plaid Item Removed After Its Token Was Rotated",
 			plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
-				"The token in state fails too: Plaid answers it INVALID_ACCESS_TOKEN (%s), as it does once a token is rotated with /item/access_token/invalidate. "+
+				"Plaid rejects the token in state too: %s failed: %s. "+
 				"If the new token is Item %s's rotated token, the Item was removed, or its owner revoked access, after the rotation: there is nothing left to manage. "+
 				"Terraform cannot prove it, because the token it holds proves nothing, so forget the resource and then remove the token from the configuration:\n"+
 				"    terraform state list -id=%s\n"+
 				"    terraform state rm '<address>'\n"+
 				"Removing only the token from the configuration does not work: Terraform then destroys the resource through the rejected token in state, and that fails on every run. "+
-				"If the new token is not Item %s's, put the Item's current token in the configuration instead.",
-				attempted, err, oldErr, itemID, itemID, itemID)))
-	case oldErr == nil && old.Item.ItemID == itemID:
+				"This advice replaces the refresh's for a rotated token, which is to apply the new one.\n\n"+
+				"Forget the resource only when the new token is Item %s's. Plaid also rejects a token issued to another client_id or in another environment than the provider's %q: "+
+				"if the credentials or environment changed, fix %s first, and plan again. If the new token is not Item %s's, put the Item's current token in the configuration instead.",
+				attempted, err, checkingOld, oldErr, itemID, itemID, itemID, data.environment, credentialSettings(data), itemID)))
+	case oldErr == nil:
+		reaches := "Item " + itemID + ", which lives on"
+		if got := old.Item.ItemID; got != itemID {
+			reaches = fmt.Sprintf("an Item that lives on: Plaid calls it %s, where state says %s", got, itemID)
+		}
 		diags.AddAttributeError(path.Root("access_token"), "New Access Token's Item Already Removed",
 			plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
-				"The new token's Item was removed, or its owner revoked access, so it is not Item %s's token: the token in state still reaches Item %s, which lives on. "+
+				"The new token's Item was removed, or its owner revoked access, so it is not this resource's current token: the token in state still reaches %s. "+
 				"Put that token back in the configuration to keep managing the Item. "+
-				"Removing the resource from the configuration instead removes Item %s at Plaid (with the removal_method call), for good.",
-				attempted, err, itemID, itemID, itemID)))
+				"Removing the resource from the configuration instead removes that Item at Plaid (with the removal_method call), for good.",
+				attempted, err, reaches)))
+	case stopped(oldErr):
+		diags.Append(interruptedDiagnostic(checkingOld))
 	default:
-		// Gone under the old token too (a plan with -refresh=false), or the
-		// old token could not be checked: the usual advice holds.
-		diags.Append(tokenRefused(failure, attempted, err, data)...)
+		diags.AddAttributeError(path.Root("access_token"), failure,
+			plaid.Redact(fmt.Sprintf("%s failed: %s.\n\n"+
+				"The new token's Item was removed, or its owner revoked access. What to do depends on the token in state, which could not be checked. %s\n\n"+
+				"Plan again once Plaid answers. Until then keep both the resource and this token in the configuration: if the token in state still reaches an Item, removing the resource removes that Item at Plaid; if Plaid rejects it, removing only the token leaves a destroy that fails on every run.",
+				attempted, err, describePlaidError(checkingOld, oldErr, data))))
 	}
 	return diags
 }

@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -17,6 +21,7 @@ import (
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/acctest"
 	"github.com/ledgerline/terraform-provider-plaid/internal/emulator"
+	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // Updates in place, which item_lifecycle.go makes for both Item resources:
@@ -226,4 +231,135 @@ func TestAccItem_webhookInPlace(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A new token that answers ITEM_NOT_FOUND gets advice that follows from
+// the token in state, for every answer that token can get. The advice for
+// a gone Item ("remove the token from the configuration") plans a destroy
+// through the token in state, so it is given only when that token finds
+// the Item gone too: after a rejection it leads to a destroy that always
+// fails, and after a success or no answer at all it could remove a live
+// Item.
+func TestNewTokenRefused_adviceFollowsTheTokenInState(t *testing.T) {
+	const (
+		newToken   = "access-sandbox-0e1d2c3b-1111-4222-8333-aaaabbbbcccc"
+		oldToken   = "access-sandbox-9f8e7d6c-1111-4222-8333-ddddeeeeffff"
+		itemID     = "ItemInState1"
+		goneAdvice = "There is nothing to manage: remove the token from the configuration"
+	)
+	errorAnswer := func(w http.ResponseWriter, status int, errType, code string) {
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(plaidErrorBody(errType, code)))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for name, tc := range map[string]struct {
+		old     func(w http.ResponseWriter, r *http.Request)
+		summary string
+		want    []string
+		goneToo bool // the only case that may give the gone advice
+	}{
+		"gone under the old token too": {
+			old: func(w http.ResponseWriter, _ *http.Request) {
+				errorAnswer(w, 400, "ITEM_ERROR", plaid.CodeItemNotFound)
+			},
+			summary: "Plaid Item Already Removed",
+			goneToo: true,
+		},
+		"old token rejected (rotated out)": {
+			old: func(w http.ResponseWriter, _ *http.Request) {
+				errorAnswer(w, 400, "INVALID_INPUT", plaid.CodeInvalidAccessToken)
+			},
+			summary: "Plaid Item Removed After Its Token Was Rotated",
+			want:    []string{"terraform state list -id=" + itemID, "terraform state rm '<address>'", "Removing only the token", "another client_id", "fix the provider's environment, client_id or secret first"},
+		},
+		"old token reaches the Item": {
+			old: func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(`{"item":{"item_id":"` + itemID + `"},"request_id":"r1"}`))
+			},
+			summary: "New Access Token's Item Already Removed",
+			want:    []string{"still reaches Item " + itemID + ", which lives on", "Put that token back"},
+		},
+		"old token reaches another Item": {
+			old: func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(`{"item":{"item_id":"ItemElsewhere2"},"request_id":"r1"}`))
+			},
+			summary: "New Access Token's Item Already Removed",
+			want:    []string{"Plaid calls it ItemElsewhere2, where state says " + itemID, "removes that Item at Plaid"},
+		},
+		"old token unanswered (500 after retries)": {
+			old: func(w http.ResponseWriter, _ *http.Request) {
+				errorAnswer(w, 500, "API_ERROR", "INTERNAL_SERVER_ERROR")
+			},
+			summary: "Could Not Check the New Access Token",
+			want:    []string{"could not be checked", "INTERNAL_SERVER_ERROR", "Plan again once Plaid answers", "keep both the resource and this token"},
+		},
+		"old token rate limited": {
+			old:     func(w http.ResponseWriter, _ *http.Request) { errorAnswer(w, 429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT") },
+			summary: "Could Not Check the New Access Token",
+			want:    []string{"could not be checked", "Plan again once Plaid answers"},
+		},
+		"interrupted while checking the old token": {
+			old: func(w http.ResponseWriter, r *http.Request) {
+				cancel()
+				select {
+				case <-r.Context().Done():
+				case <-time.After(10 * time.Second):
+				}
+			},
+			summary: "Interrupted: Checking the token in state of Item " + itemID,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				var body struct {
+					AccessToken string `json:"access_token"`
+				}
+				_ = json.NewDecoder(r.Body).Decode(&body)
+				switch body.AccessToken {
+				case newToken:
+					errorAnswer(w, 400, "ITEM_ERROR", plaid.CodeItemNotFound)
+				case oldToken:
+					tc.old(w, r)
+				default:
+					t.Errorf("request to %s with an unexpected token", r.URL.Path)
+					w.WriteHeader(500)
+				}
+			}))
+			defer srv.Close()
+			client, err := plaid.New(plaid.Config{BaseURL: srv.URL, ClientID: "cid", Secret: stubSecret, RequestsPerMinute: 100000,
+				Retry: plaid.RetryPolicy{MaxRetries: 1, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := &providerData{client: client, environment: plaid.Sandbox, baseURL: srv.URL, maxRetries: 1}
+			callCtx := context.Background()
+			if strings.HasPrefix(tc.summary, "Interrupted") {
+				callCtx = ctx
+			}
+			_, newErr := client.GetItem(context.Background(), newToken)
+			if !plaid.IsItemNotFound(newErr) {
+				t.Fatalf("the stub's new token should answer ITEM_NOT_FOUND: %v", newErr)
+			}
+			diags := newTokenRefused(callCtx, data, itemID, oldToken, newErr)
+			text := diagText(diags)
+			if len(diags) != 1 || !diags.HasError() || !strings.HasPrefix(diags[0].Summary(), tc.summary) {
+				t.Fatalf("want one error %q, got:\n%s", tc.summary, text)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the advice does not say %q:\n%s", w, text)
+				}
+			}
+			if strings.Contains(text, goneAdvice) != tc.goneToo {
+				t.Errorf("the advice for a gone Item given: %v, want %v:\n%s", !tc.goneToo, tc.goneToo, text)
+			}
+			for _, secret := range []string{newToken, oldToken, stubSecret} {
+				if strings.Contains(text, secret) {
+					t.Errorf("the diagnostic holds a token or the secret:\n%s", text)
+				}
+			}
+		})
+	}
 }

@@ -159,11 +159,11 @@ func TestAccItem_goneTokenInPlaceOfLiveOneKeepsTheItem(t *testing.T) {
 				Config:      config,
 				ExpectError: regexp.MustCompile(`(?s)New Access Token's Item Already Removed.*the token in state still\s+reaches Item\s+` + live.ItemID),
 			},
+			// The Item's own token back: nothing to change.
 			{
 				PreConfig: func() { tg.UseToken(t, live.AccessToken) },
 				Config:    config,
 				PlanOnly:  true,
-				Check:     liveAndUntouched,
 			},
 			{Config: config, Check: liveAndUntouched},
 		},
