@@ -1,11 +1,12 @@
 package e2e_test
 
 import (
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,11 +78,7 @@ func TestCIRecipe_pinnedCommitRunsTodaysModules(t *testing.T) {
 	if len(modules) == 0 {
 		t.Fatalf("%s names no example module", recipe)
 	}
-	paths := make([]string, 0, len(modules))
-	for m := range modules {
-		paths = append(paths, m)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(modules))
 	changed, err := git(append([]string{"diff", "--name-only", pin, "HEAD", "--"}, paths...)...)
 	if err != nil {
 		t.Fatalf("git diff: %v\n%s", err, changed)

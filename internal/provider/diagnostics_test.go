@@ -97,11 +97,8 @@ func TestDescribePlaidError_adviceFitsTheCause(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	client, err := plaid.New(plaid.Config{BaseURL: srv.URL, ClientID: "cid", Secret: echoSecret, RequestsPerMinute: 100000,
-		Retry: plaid.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := stubProviderData(t, srv.URL, echoSecret, 3)
+	client := data.client
 	_, createErr := client.CreateSandboxPublicToken(context.Background(), plaid.SandboxPublicTokenRequest{InstitutionID: "ins_1", InitialProducts: []string{"auth"}})
 	_, redirectErr := client.GetItem(context.Background(), echoAccessToken)
 	for name, tc := range map[string]struct {
@@ -111,7 +108,7 @@ func TestDescribePlaidError_adviceFitsTheCause(t *testing.T) {
 		"creating call may have gone through": {createErr, "GET /emulator/items", "kept failing"},
 		"redirect":                            {redirectErr, "127.0.0.2", "retries"},
 	} {
-		text := describePlaidError("Doing it", tc.err, &providerData{environment: plaid.Sandbox, baseURL: srv.URL, maxRetries: 3})
+		text := describePlaidError("Doing it", tc.err, data)
 		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
 			t.Errorf("%s: want %q and not %q in:\n%s", name, tc.want, tc.not, text)
 		}
@@ -142,4 +139,18 @@ func TestItemGoneWarning_fitsModeAndResource(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stubProviderData is the provider's data for a client of the test server
+// at url, sandbox environment: unpaced, with maxRetries retries a
+// millisecond apart, so that a test of what the provider makes of an
+// answer does not wait out Plaid's pacing or backoff.
+func stubProviderData(t testing.TB, url, secret string, maxRetries int) *providerData {
+	t.Helper()
+	client, err := plaid.New(plaid.Config{BaseURL: url, ClientID: "cid", Secret: secret, RequestsPerMinute: 100000,
+		Retry: plaid.RetryPolicy{MaxRetries: maxRetries, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &providerData{client: client, environment: plaid.Sandbox, baseURL: url, maxRetries: maxRetries}
 }

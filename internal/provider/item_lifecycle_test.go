@@ -328,12 +328,8 @@ func TestNewTokenRefused_adviceFollowsTheTokenInState(t *testing.T) {
 				}
 			}))
 			defer srv.Close()
-			client, err := plaid.New(plaid.Config{BaseURL: srv.URL, ClientID: "cid", Secret: stubSecret, RequestsPerMinute: 100000,
-				Retry: plaid.RetryPolicy{MaxRetries: 1, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			data := &providerData{client: client, environment: plaid.Sandbox, baseURL: srv.URL, maxRetries: 1}
+			data := stubProviderData(t, srv.URL, stubSecret, 1)
+			client := data.client
 			callCtx := context.Background()
 			if strings.HasPrefix(tc.summary, "Interrupted") {
 				callCtx = ctx

@@ -8,13 +8,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/ledgerline/terraform-provider-plaid/internal/leakcheck"
-	"github.com/ledgerline/terraform-provider-plaid/internal/plaid"
 )
 
 // Values the server echoes. The secret and the access token are the
@@ -78,18 +76,14 @@ func FuzzEchoedSecretsStayOutOfDiagnostics(f *testing.F) {
 			_, _ = w.Write(bytes.ReplaceAll(raw, []byte(`\\u`), []byte(`\u`)))
 		}))
 		defer srv.Close()
-		client, err := plaid.New(plaid.Config{BaseURL: srv.URL, ClientID: "cid", Secret: echoSecret, RequestsPerMinute: 100000,
-			Retry: plaid.RetryPolicy{MaxRetries: 0, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		data := &providerData{client: client, environment: plaid.Sandbox}
+		data := stubProviderData(t, srv.URL, echoSecret, 0)
+		client := data.client
 		var logs bytes.Buffer
 		ctx := tflogtest.RootLogger(context.Background(), &logs)
 
 		var shown strings.Builder
 		diags := removeItem(ctx, data, echoAccessToken, "item-1", types.StringNull(), types.StringNull(), types.StringNull())
-		_, err = client.GetItem(ctx, echoAccessToken)
+		_, err := client.GetItem(ctx, echoAccessToken)
 		if err != nil {
 			shown.WriteString(err.Error() + "\n")
 			diags.Append(tokenRefused("Could Not Adopt the Plaid Item", "Adopting the Item with /item/get", err, data)...)
